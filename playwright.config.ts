@@ -1,0 +1,40 @@
+import { defineConfig } from '@playwright/test';
+import type { Setup } from './test/browser/fixtures.js';
+
+const chromiumArgs = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+function project(name: string, setup: Setup) {
+  const args = setup.webgpuFlag ? [...chromiumArgs, '--enable-unsafe-webgpu'] : chromiumArgs;
+  return {
+    name,
+    use: {
+      setup,
+      launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args },
+    },
+  };
+}
+
+// The four browser setups every behaviour is checked in.
+export default defineConfig({
+  testDir: 'test/browser',
+  timeout: 60_000,
+  fullyParallel: true,
+  workers: 2,
+  reporter: [['list']],
+  use: { baseURL: 'http://127.0.0.1:4173', headless: true },
+  webServer: { command: 'node test/server.mjs', url: 'http://127.0.0.1:4173/coi/test/pages/esm.html', reuseExistingServer: true },
+  projects: [
+    project('wasm-isolated', { isolated: true, webgpuFlag: false, backend: 'auto', expectBackend: 'wasm' }),
+    project('wasm-plain', { isolated: false, webgpuFlag: false, backend: 'auto', expectBackend: 'wasm' }),
+    project('webgpu-forced', { isolated: true, webgpuFlag: true, backend: 'webgpu', expectBackend: 'webgpu' }),
+    project('webgpu-auto', { isolated: true, webgpuFlag: true, backend: 'auto', expectBackend: 'wasm' }),
+  ],
+});

@@ -1,0 +1,89 @@
+import { InputError } from './errors.js';
+import { arrayTypes, elementCount, formatDims, isDataOfDtype, isSymbolic } from './tensor.js';
+import type { Dim, TensorInfo, Tensors } from './types.js';
+
+const describe = (value: unknown): string =>
+  value === null ? 'null' : Array.isArray(value) ? 'an Array' : ArrayBuffer.isView(value) ? value.constructor.name : typeof value;
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) && !ArrayBuffer.isView(value);
+
+function isDetached(data: ArrayBufferView): boolean {
+  const buffer = data.buffer as ArrayBuffer & { detached?: boolean };
+  return buffer.detached ?? (buffer.byteLength === 0 && data.byteLength === 0);
+}
+
+/**
+ * Checks one feeds object against the model's declared inputs without reading the data (so a
+ * 64 MiB tensor costs nothing here) and returns it typed, or throws an InputError naming the input.
+ */
+export function validateFeeds(feeds: unknown, inputs: readonly TensorInfo[]): Tensors {
+  if (!isPlainObject(feeds)) {
+    throw new InputError(
+      `predict expects a feeds object { inputName: { dtype, dims, data } }, got ${describe(feeds)}`,
+    );
+  }
+  const expectedNames = inputs.map((info) => `'${info.name}'`).join(', ');
+  for (const name of Object.keys(feeds)) {
+    if (!inputs.some((info) => info.name === name)) {
+      throw new InputError(`unknown input '${name}'; the model's inputs are ${expectedNames}`, { input: name });
+    }
+  }
+  const symbolValues = new Map<string, { value: number; input: string }>();
+  for (const info of inputs) {
+    const tensor = feeds[info.name];
+    if (tensor === undefined) {
+      throw new InputError(
+        `missing input '${info.name}' (${info.dtype} ${formatDims(info.shape)}); the model's inputs are ${expectedNames}`,
+        { input: info.name },
+      );
+    }
+    checkTensor(info, tensor);
+    checkSymbols(info, (tensor as { dims: number[] }).dims, symbolValues);
+  }
+  return feeds as Tensors;
+}
+
+function checkTensor(info: TensorInfo, tensor: unknown): void {
+  const fail = (problem: string): never => {
+    throw new InputError(`input '${info.name}' ${problem}`, { input: info.name });
+  };
+  if (!isPlainObject(tensor)) fail(`must be a tensor { dtype, dims, data }, got ${describe(tensor)}`);
+  const { dtype, dims, data } = tensor as Record<string, unknown>;
+  if (dtype !== info.dtype) fail(`expects dtype ${info.dtype}, got ${String(dtype)}`);
+  if (!isDataOfDtype(data, info.dtype)) {
+    fail(`is ${info.dtype}, so its data must be a ${arrayTypes[info.dtype].name}, got ${describe(data)}`);
+  }
+  const array = data as ArrayBufferView & { length: number };
+  if (isDetached(array)) {
+    fail('has a detached buffer: an earlier predict call transferred it to the worker; pass a fresh array');
+  }
+  if (!Array.isArray(dims) || !dims.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+    fail(`dims must be an array of non-negative integers, got ${Array.isArray(dims) ? formatDims(dims) : describe(dims)}`);
+  }
+  const given = dims as number[];
+  const expected = `expects dims ${formatDims(info.shape)}, got ${formatDims(given)}`;
+  if (given.length !== info.shape.length) fail(`${expected} (rank ${info.shape.length}, not ${given.length})`);
+  if (info.shape.some((dim, i) => !isSymbolic(dim) && dim !== given[i])) fail(expected);
+  const count = elementCount(given);
+  if (count !== array.length) {
+    fail(`has dims ${formatDims(given)} (${count} elements), but its data holds ${array.length}`);
+  }
+}
+
+/** A symbolic dim that appears in several inputs ('batch') must take one value across them. */
+function checkSymbols(info: TensorInfo, dims: readonly number[], seen: Map<string, { value: number; input: string }>): void {
+  info.shape.forEach((dim: Dim, i) => {
+    if (typeof dim !== 'string') return;
+    const value = dims[i] as number;
+    const earlier = seen.get(dim);
+    if (earlier === undefined) {
+      seen.set(dim, { value, input: info.name });
+    } else if (earlier.value !== value) {
+      throw new InputError(
+        `inputs '${earlier.input}' and '${info.name}' disagree on dim '${dim}': ${earlier.value} vs ${value}`,
+        { input: info.name },
+      );
+    }
+  });
+}

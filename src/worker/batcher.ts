@@ -1,0 +1,124 @@
+import { nextTask } from './next-task.js';
+
+export interface BatcherOptions<Request> {
+  /** Most rows one run may take. A single request larger than this still runs, alone. */
+  maxSize: number;
+  /** How long an idle batcher waits for more requests before it runs what it has. */
+  maxDelayMs: number;
+  /** Rows a request contributes to a run. */
+  sizeOf(request: Request): number;
+  /** Requests run together only when their keys are equal; a null key always runs alone. */
+  keyOf(request: Request): string | null;
+}
+
+interface Job<Request, Result> {
+  request: Request;
+  key: string | null;
+  size: number;
+  resolve(result: Result): void;
+  reject(error: unknown): void;
+}
+
+export type RunBatch<Request, Result> = (requests: Request[]) => Promise<Result[]>;
+
+/**
+ * Coalesces concurrent requests into runs, DataLoader-style: an idle batcher runs as soon as the
+ * messages already waiting have been received (so requests that arrived together share a run); while
+ * a run is in flight, requests queue, and the next run takes the queue's head and every compatible
+ * request behind it, up to maxSize.
+ */
+export class Batcher<Request, Result> {
+  readonly #run: RunBatch<Request, Result>;
+  readonly #options: BatcherOptions<Request>;
+  #queue: Job<Request, Result>[] = [];
+  #running = false;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #dispatchQueued = false;
+  #inFlight: Promise<void> = Promise.resolve();
+
+  constructor(run: RunBatch<Request, Result>, options: BatcherOptions<Request>) {
+    this.#run = run;
+    this.#options = options;
+  }
+
+  push(request: Request): Promise<Result> {
+    return new Promise((resolve, reject) => {
+      const { keyOf, sizeOf } = this.#options;
+      this.#queue.push({ request, key: keyOf(request), size: sizeOf(request), resolve, reject });
+      this.#schedule();
+    });
+  }
+
+  /** Rejects every queued request; a run in flight finishes. */
+  close(reason: unknown): void {
+    const queued = this.#queue;
+    this.#queue = [];
+    for (const job of queued) job.reject(reason);
+  }
+
+  /** Settles once the run in flight (if any) has finished. */
+  idle(): Promise<void> {
+    return this.#inFlight;
+  }
+
+  #schedule(): void {
+    if (this.#running || this.#dispatchQueued) return;
+    const { maxDelayMs, maxSize } = this.#options;
+    const queuedRows = this.#queue.reduce((sum, job) => sum + job.size, 0);
+    if (maxDelayMs > 0 && queuedRows < maxSize) {
+      this.#timer ??= setTimeout(() => this.#dispatch(), maxDelayMs);
+    } else {
+      this.#dispatchSoon();
+    }
+  }
+
+  #dispatchSoon(): void {
+    this.#dispatchQueued = true;
+    nextTask(() => this.#dispatch());
+  }
+
+  #dispatch(): void {
+    this.#dispatchQueued = false;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    if (this.#running || this.#queue.length === 0) return;
+    const jobs = this.#take();
+    this.#running = true;
+    this.#inFlight = this.#execute(jobs).finally(() => {
+      this.#running = false;
+      // Whoever queued during the run has waited already: no extra delay.
+      if (this.#queue.length > 0) this.#dispatchSoon();
+    });
+  }
+
+  #take(): Job<Request, Result>[] {
+    const head = this.#queue[0] as Job<Request, Result>;
+    const taken = [head];
+    let rows = head.size;
+    if (head.key !== null) {
+      for (const job of this.#queue.slice(1)) {
+        if (rows >= this.#options.maxSize) break;
+        if (job.key === head.key && rows + job.size <= this.#options.maxSize) {
+          taken.push(job);
+          rows += job.size;
+        }
+      }
+    }
+    this.#queue = this.#queue.filter((job) => !taken.includes(job));
+    return taken;
+  }
+
+  async #execute(jobs: Job<Request, Result>[]): Promise<void> {
+    try {
+      const results = await this.#run(jobs.map((job) => job.request));
+      jobs.forEach((job, i) => job.resolve(results[i] as Result));
+    } catch (error) {
+      if (jobs.length === 1) {
+        jobs[0]?.reject(error);
+        return;
+      }
+      // One bad request must not fail its neighbours: rerun each alone so only the culprit rejects.
+      for (const job of jobs) await this.#execute([job]);
+    }
+  }
+}

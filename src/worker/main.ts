@@ -1,0 +1,6 @@
+import { expose } from 'comlink';
+import { installErrorTransfer } from '../comlink-errors.js';
+import { Host } from './host.js';
+
+installErrorTransfer();
+expose(new Host());

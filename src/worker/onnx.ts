@@ -1,0 +1,70 @@
+import type * as Ort from 'onnxruntime-web';
+import { InferenceError, LoadError } from '../errors.js';
+import { isDtype, normalizeDim, storageOf } from '../tensor.js';
+import type { TensorInfo, Tensors, Tensor } from '../types.js';
+import type { Engine, EngineSetup } from './engine.js';
+import { loadOrtRuntime, type OrtModule } from './onnx-runtime.js';
+
+export { loadOrtRuntime as warmUp };
+
+function describeValues(metadata: readonly Ort.InferenceSession.ValueMetadata[], source: string): TensorInfo[] {
+  return metadata.map((value) => {
+    if (!value.isTensor || !isDtype(value.type)) {
+      const type = value.isTensor ? value.type : 'a non-tensor value';
+      throw new LoadError(`model ${source} uses ${type} for '${value.name}', which webinfer does not support`, {
+        source,
+      });
+    }
+    return { name: value.name, dtype: value.type, shape: value.shape.map(normalizeDim) };
+  });
+}
+
+function toOrtTensor(ort: OrtModule, tensor: Tensor): Ort.Tensor {
+  return new ort.Tensor(tensor.dtype, storageOf(tensor.data, tensor.dtype) as Float32Array, tensor.dims);
+}
+
+// float16 comes back as raw bits in a Uint16Array on every browser, as the types promise, even where
+// onnxruntime-web hands out a native Float16Array.
+function fromOrtTensor(tensor: Ort.Tensor): Tensor {
+  const dtype = tensor.type as Tensor['dtype'];
+  return { dtype, dims: [...tensor.dims], data: storageOf(tensor.data as Tensor['data'], dtype) } as Tensor;
+}
+
+export async function create(setup: EngineSetup): Promise<Engine> {
+  const { source, backend } = setup;
+  const ort = await loadOrtRuntime(backend, setup.runtimeBaseUrl, setup.numThreads);
+  if (backend === 'webgpu' && setup.webgpuAdapter !== undefined) {
+    ort.env.webgpu.adapter = setup.webgpuAdapter;
+  }
+  let session: Ort.InferenceSession;
+  try {
+    session = await ort.InferenceSession.create(setup.model, { executionProviders: [backend] });
+  } catch (cause) {
+    const what = cause instanceof Error ? cause.message : String(cause);
+    throw new LoadError(`could not load ONNX model ${source} on ${backend}: ${what}`, { source, backend, cause });
+  } finally {
+    // The runtime is compiled by now (or failed for good): do not keep its binary alive.
+    delete ort.env.wasm.wasmBinary;
+  }
+  const inputs = describeValues(session.inputMetadata, source);
+  const outputs = describeValues(session.outputMetadata, source);
+  return {
+    inputs,
+    outputs,
+    async run(feeds: Tensors): Promise<Tensors> {
+      const ortFeeds: Record<string, Ort.Tensor> = {};
+      for (const [name, tensor] of Object.entries(feeds)) ortFeeds[name] = toOrtTensor(ort, tensor);
+      let results: Ort.InferenceSession.ReturnType;
+      try {
+        results = await session.run(ortFeeds);
+      } catch (cause) {
+        const what = cause instanceof Error ? cause.message : String(cause);
+        throw new InferenceError(`onnxruntime-web failed to run the model on ${backend}: ${what}`, { backend, cause });
+      }
+      const outputsByName: Tensors = {};
+      for (const info of outputs) outputsByName[info.name] = fromOrtTensor(results[info.name] as Ort.Tensor);
+      return outputsByName;
+    },
+    dispose: () => session.release(),
+  };
+}

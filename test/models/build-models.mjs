@@ -1,0 +1,114 @@
+// Generates small ONNX models with known weights into test/models/out/.
+// Usage (from anywhere): node test/models/build-models.mjs
+// Expected outputs are deliberately NOT computed here: tests derive them from
+// weights.mjs so a bug in this generator can't hide behind matching expectations.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import onnxProto from 'onnx-proto';
+import { MLP, FIXED_SCALE, INT64_THRESHOLD } from './weights.mjs';
+
+const { onnx } = onnxProto;
+const T = onnx.TensorProto.DataType;
+const OUT_DIR = join(dirname(fileURLToPath(import.meta.url)), 'out');
+
+// Initializers go in raw_data (little-endian bytes) so every dtype, including
+// int64, uses one code path without protobufjs Long handling.
+const RAW = {
+  [T.FLOAT]: (v) => new Float32Array(v),
+  [T.INT64]: (v) => BigInt64Array.from(v, BigInt),
+};
+function tensor(name, dataType, dims, values) {
+  const typed = RAW[dataType](values.flat(Infinity));
+  return { name, dataType, dims, rawData: new Uint8Array(typed.buffer) };
+}
+
+// A dim is a number (fixed), a string (symbolic dim_param) or null (unknown:
+// neither dim_value nor dim_param is set).
+function valueInfo(name, elemType, dims) {
+  const dim = dims.map((d) =>
+    typeof d === 'number' ? { dimValue: d } : typeof d === 'string' ? { dimParam: d } : {},
+  );
+  return { name, type: { tensorType: { elemType, shape: { dim } } } };
+}
+
+function node(opType, input, output, attribute = []) {
+  return { opType, input, output, name: `${opType}_${output.join('_')}`, attribute };
+}
+
+function save(file, { nodes, inputs, outputs, initializers = [] }) {
+  const model = onnx.ModelProto.create({
+    irVersion: 8,
+    producerName: 'webinfer-tests',
+    opsetImport: [{ domain: '', version: 17 }],
+    graph: {
+      name: file.replace('.onnx', ''),
+      node: nodes,
+      input: inputs,
+      output: outputs,
+      initializer: initializers,
+    },
+  });
+  const err = onnx.ModelProto.verify(model);
+  if (err) throw new Error(`${file}: ${err}`);
+  writeFileSync(join(OUT_DIR, file), onnx.ModelProto.encode(model).finish());
+}
+
+mkdirSync(OUT_DIR, { recursive: true });
+
+save('mlp.onnx', {
+  inputs: [valueInfo('features', T.FLOAT, ['batch', MLP.inFeatures])],
+  outputs: [
+    valueInfo('logits', T.FLOAT, ['batch', MLP.outFeatures]),
+    valueInfo('probs', T.FLOAT, ['batch', MLP.outFeatures]),
+  ],
+  initializers: [
+    tensor('W1', T.FLOAT, [MLP.inFeatures, MLP.hidden], MLP.W1),
+    tensor('b1', T.FLOAT, [MLP.hidden], MLP.b1),
+    tensor('W2', T.FLOAT, [MLP.hidden, MLP.outFeatures], MLP.W2),
+    tensor('b2', T.FLOAT, [MLP.outFeatures], MLP.b2),
+  ],
+  nodes: [
+    node('MatMul', ['features', 'W1'], ['h_mm']),
+    node('Add', ['h_mm', 'b1'], ['h_pre']),
+    node('Relu', ['h_pre'], ['hidden']),
+    node('MatMul', ['hidden', 'W2'], ['o_mm']),
+    node('Add', ['o_mm', 'b2'], ['logits']),
+    node('Softmax', ['logits'], ['probs'], [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: -1 }]),
+  ],
+});
+
+save('int64_bool.onnx', {
+  inputs: [valueInfo('ids', T.INT64, ['batch', 3])],
+  outputs: [valueInfo('doubled', T.INT64, ['batch', 3]), valueInfo('positive', T.BOOL, ['batch', 3])],
+  initializers: [tensor('zero', T.INT64, [], [INT64_THRESHOLD])],
+  nodes: [node('Add', ['ids', 'ids'], ['doubled']), node('Greater', ['ids', 'zero'], ['positive'])],
+});
+
+save('fixed.onnx', {
+  inputs: [valueInfo('x', T.FLOAT, [1, 4])],
+  outputs: [valueInfo('y', T.FLOAT, [1, 4])],
+  initializers: [tensor('scale', T.FLOAT, [], [FIXED_SCALE])],
+  nodes: [node('Mul', ['x', 'scale'], ['y'])],
+});
+
+const DTYPES = { i32: T.INT32, u8: T.UINT8, i8: T.INT8, f16: T.FLOAT16, flag: T.BOOL };
+save('dtypes.onnx', {
+  inputs: Object.entries(DTYPES).map(([n, t]) => valueInfo(n, t, ['batch', 2])),
+  outputs: Object.entries(DTYPES).map(([n, t]) => valueInfo(`${n}_out`, t, ['batch', 2])),
+  nodes: Object.keys(DTYPES).map((n) => node('Identity', [n], [`${n}_out`])),
+});
+
+save('unnamed_dim.onnx', {
+  inputs: [valueInfo('x', T.FLOAT, [null, 3])],
+  outputs: [valueInfo('y', T.FLOAT, [null, 3])],
+  nodes: [node('Neg', ['x'], ['y'])],
+});
+
+save('two_inputs.onnx', {
+  inputs: [valueInfo('a', T.FLOAT, ['batch', 'n']), valueInfo('b', T.FLOAT, ['batch', 'n'])],
+  outputs: [valueInfo('sum', T.FLOAT, ['batch', 'n'])],
+  nodes: [node('Add', ['a', 'b'], ['sum'])],
+});
+
+console.log(`wrote 6 models to ${OUT_DIR}`);

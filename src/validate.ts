@@ -9,8 +9,14 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value) && !ArrayBuffer.isView(value);
 
 function isDetached(data: ArrayBufferView): boolean {
-  const buffer = data.buffer as ArrayBuffer & { detached?: boolean };
-  return buffer.detached ?? (buffer.byteLength === 0 && data.byteLength === 0);
+  if (data.byteLength > 0) return false;
+  // ArrayBuffer.prototype.detached is recent; a view over a detached buffer cannot be built anywhere.
+  try {
+    new Uint8Array(data.buffer);
+    return false;
+  } catch {
+    return true;
+  }
 }
 
 /**

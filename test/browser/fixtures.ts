@@ -14,8 +14,8 @@ export const entries: readonly Entry[] = ['esm', 'script'];
 export interface ModelSummary {
   backend: string;
   backendReason: string;
-  inputs: { name: string; dtype: string; shape: (number | string)[] }[];
-  outputs: { name: string; dtype: string; shape: (number | string)[] }[];
+  inputs: readonly { name: string; dtype: string; shape: readonly (number | string)[] }[];
+  outputs: readonly { name: string; dtype: string; shape: readonly (number | string)[] }[];
 }
 
 export interface PlainTensor {

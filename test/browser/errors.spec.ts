@@ -1,0 +1,141 @@
+import { entries, expect, test } from './fixtures.js';
+
+// Each bad feeds object, and what the error must say about it. Built in the page (typed arrays).
+const badFeeds = [
+  { case: 'null feeds', build: 'null', input: undefined, says: 'expects a feeds object' },
+  { case: 'an unknown input name', build: "({ features: good(), extra: good() })", input: 'extra', says: "unknown input 'extra'" },
+  { case: 'a missing input', build: '({})', input: 'features', says: "missing input 'features'" },
+  { case: 'the wrong dtype', build: "({ features: { dtype: 'int32', dims: [1, 8], data: new Int32Array(8) } })", input: 'features', says: 'expects dtype float32, got int32' },
+  { case: 'a plain array as data', build: "({ features: { dtype: 'float32', dims: [1, 8], data: [1, 2, 3, 4, 5, 6, 7, 8] } })", input: 'features', says: 'must be a Float32Array' },
+  { case: 'the wrong rank', build: "({ features: { dtype: 'float32', dims: [8], data: new Float32Array(8) } })", input: 'features', says: 'expects dims [batch, 8], got [8]' },
+  { case: 'a wrong fixed dim', build: "({ features: { dtype: 'float32', dims: [1, 7], data: new Float32Array(7) } })", input: 'features', says: 'expects dims [batch, 8], got [1, 7]' },
+  { case: 'data shorter than its dims', build: "({ features: { dtype: 'float32', dims: [2, 8], data: new Float32Array(15) } })", input: 'features', says: 'has dims [2, 8] (16 elements), but its data holds 15' },
+  { case: 'a negative dim', build: "({ features: { dtype: 'float32', dims: [-1, 8], data: new Float32Array(8) } })", input: 'features', says: 'non-negative integers' },
+] as const;
+
+for (const entry of entries) {
+  test.describe(`errors (${entry} entry)`, () => {
+    test.use({ entry });
+
+    test('each bad feeds object rejects with an InputError naming the input, and the model keeps serving', async ({ sdk }) => {
+      await sdk.load('mlp', sdk.modelUrl('mlp'));
+      const outcome = await sdk.page.evaluate(async (cases) => {
+        const model = window.harness.models.mlp!;
+        const good = () => ({ dtype: 'float32' as const, dims: [1, 8], data: new Float32Array(8).fill(0.25) });
+        const goodCalls = Array.from({ length: 20 }, () => model.predict({ features: good() }));
+        const errors = [];
+        for (const { build } of cases) {
+          const feeds = new Function('good', `return ${build}`)(good);
+          try {
+            await model.predict(feeds);
+            errors.push(null);
+          } catch (error) {
+            errors.push({ ...window.harness.error(error), isClass: error instanceof window.webinfer.InputError });
+          }
+        }
+        const served = await Promise.all(goodCalls);
+        const after = await model.predict({ features: good() });
+        return { errors, served: served.length, after: after.probs!.data.length };
+      }, badFeeds.map(({ build }) => ({ build })));
+      badFeeds.forEach((bad, i) => {
+        const error = outcome.errors[i];
+        expect(error, bad.case).toMatchObject({ name: 'InputError', isClass: true });
+        expect(error!.message, bad.case).toContain(bad.says);
+        expect(error!.input, bad.case).toBe(bad.input);
+      });
+      expect(outcome).toMatchObject({ served: 20, after: 4 });
+    });
+
+    test('a detached input (sent by an earlier call) is named and explained', async ({ sdk }) => {
+      await sdk.load('mlp', sdk.modelUrl('mlp'));
+      const error = await sdk.page.evaluate(async () => {
+        const model = window.harness.models.mlp!;
+        const features = { dtype: 'float32' as const, dims: [1, 8], data: new Float32Array(8) };
+        await model.predict({ features });
+        return model.predict({ features }).then(() => null, window.harness.error);
+      });
+      expect(error).toMatchObject({ name: 'InputError', input: 'features' });
+      expect(error!.message).toContain('detached');
+    });
+
+    test('predict and stats after dispose reject with DisposedError; dispose twice is harmless', async ({ sdk }) => {
+      await sdk.load('mlp', sdk.modelUrl('mlp'));
+      const errors = await sdk.page.evaluate(async () => {
+        const model = window.harness.models.mlp!;
+        await model.dispose();
+        await model.dispose();
+        const feeds = { features: { dtype: 'float32' as const, dims: [1, 8], data: new Float32Array(8) } };
+        return Promise.all([
+          model.predict(feeds).then(() => null, window.harness.error),
+          model.stats().then(() => null, window.harness.error),
+        ]);
+      });
+      for (const error of errors) expect(error).toMatchObject({ name: 'DisposedError' });
+    });
+
+    test('a missing model rejects load with a LoadError naming the URL and the HTTP status', async ({ sdk }) => {
+      const error = await sdk.loadError('../models/out/no-such-model.onnx');
+      expect(error.name).toBe('LoadError');
+      expect(error.source).toMatch(/\/test\/models\/out\/no-such-model\.onnx$/);
+      expect(error.message).toContain('HTTP 404');
+      expect(error.message).toContain(error.source);
+    });
+
+    test('a corrupt model rejects load with a LoadError naming the URL, or "bytes"', async ({ sdk }) => {
+      const fromUrl = await sdk.loadError('../fixtures/garbage.onnx');
+      expect(fromUrl).toMatchObject({ name: 'LoadError' });
+      expect(fromUrl.message).toMatch(/could not load ONNX model http:\/\/\S+\/test\/fixtures\/garbage\.onnx/);
+      const fromBytes = await sdk.page.evaluate(async (backend) => {
+        const bytes = new Uint8Array(256).map((_, i) => (i * 37) % 251);
+        return window.webinfer.load(bytes, { backend }).then(() => null, window.harness.error);
+      }, sdk.setup.backend);
+      expect(fromBytes).toMatchObject({ name: 'LoadError', source: 'bytes' });
+      expect(fromBytes!.message).toContain('could not load ONNX model bytes');
+    });
+
+    test('an HTML page served in place of a model is called out as such', async ({ sdk }) => {
+      const error = await sdk.loadError('../fixtures/page.onnx');
+      expect(error).toMatchObject({ name: 'LoadError' });
+      expect(error.message).toContain('is an HTML page, not a model');
+    });
+
+    test('errors raised in the worker arrive as the SDK error classes, with their context', async ({ sdk }) => {
+      const seen = await sdk.page.evaluate(async () => {
+        try {
+          await window.webinfer.load('../models/out/no-such-model.onnx');
+        } catch (error) {
+          const { LoadError, WebinferError, isLoadError } = window.webinfer;
+          return { load: error instanceof LoadError, base: error instanceof WebinferError, guard: isLoadError(error) };
+        }
+        return null;
+      });
+      expect(seen).toEqual({ load: true, base: true, guard: true });
+    });
+
+    test('a wrong baseUrl rejects load with WorkerCrashedError instead of hanging', async ({ sdk }) => {
+      const error = await sdk.loadError(sdk.modelUrl('mlp'), { baseUrl: '/coi/nowhere/' });
+      expect(error.name).toBe('WorkerCrashedError');
+      expect(error.message).toContain('/coi/nowhere/webinfer.worker.js');
+    });
+
+    test('loads only the runtime build its backend needs, all from the page origin', async ({ sdk }) => {
+      await sdk.load('mlp', sdk.modelUrl('mlp'));
+      const fetched = sdk.requests.map((url) => new URL(url).pathname.split('/').pop());
+      expect(fetched).toContain('mlp.onnx'); // worker requests are seen, so the origin check means something
+      if (sdk.setup.expectBackend === 'wasm') {
+        expect(fetched).toContain('ort-wasm-simd-threaded.wasm');
+        expect(fetched.filter((file) => file?.includes('asyncify') || file?.includes('jsep'))).toEqual([]);
+      } else {
+        expect(fetched).toContain('ort-wasm-simd-threaded.asyncify.wasm');
+        expect(fetched).not.toContain('ort-wasm-simd-threaded.wasm');
+      }
+    });
+  });
+}
+
+test('forcing WebGPU where the browser has none rejects with BackendUnavailableError naming webgpu', async ({ sdk }) => {
+  test.skip(sdk.setup.webgpuFlag, 'this setup has a WebGPU adapter');
+  const error = await sdk.loadError(sdk.modelUrl('mlp'), { backend: 'webgpu' });
+  expect(error).toMatchObject({ name: 'BackendUnavailableError', backend: 'webgpu' });
+  expect(error.message).toContain("backend 'webgpu' is unavailable");
+});

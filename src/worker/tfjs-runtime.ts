@@ -1,0 +1,111 @@
+// Each backend is its own chunk, imported when a model first asks for it: a WASM page never
+// downloads the WebGPU backend's shaders, nor a WebGPU page the WASM glue.
+import '@tensorflow/tfjs-backend-cpu';
+import * as tf from '@tensorflow/tfjs-core';
+import { BackendUnavailableError } from '../errors.js';
+import type { Backend } from '../types.js';
+
+export type Tf = typeof tf;
+type WebGpuModule = typeof import('@tensorflow/tfjs-backend-webgpu');
+
+// Debug mode re-checks every op's output for NaN and reads data back synchronously to do it.
+tf.enableProdMode();
+
+function unregister(backend: Backend): void {
+  if (tf.findBackendFactory(backend) !== null) tf.removeBackend(backend);
+}
+
+const failures = new Map<Backend, unknown>();
+
+/** Registers a backend factory that remembers why it failed: tf.setBackend only logs and returns false. */
+function registerRemembering(backend: Backend, factory: () => Promise<tf.KernelBackend> | tf.KernelBackend, priority: number) {
+  unregister(backend);
+  tf.registerBackend(
+    backend,
+    async () => {
+      try {
+        return await factory();
+      } catch (cause) {
+        failures.set(backend, cause);
+        throw cause;
+      }
+    },
+    priority,
+  );
+}
+
+// An adapter yields one device, and the ONNX engine in this worker may have taken the probe's
+// adapter already: ask for a fresh one (the host already judged what it is), with the limits the
+// TF.js backend asks for itself.
+async function createWebGpuBackend(WebGPUBackend: WebGpuModule['WebGPUBackend']): Promise<tf.KernelBackend> {
+  const adapter = await navigator.gpu.requestAdapter();
+  if (adapter === null) throw new Error('navigator.gpu.requestAdapter() found no adapter');
+  const { limits } = adapter;
+  const device = await adapter.requestDevice({
+    requiredFeatures: adapter.features.has('timestamp-query') ? ['timestamp-query'] : [],
+    requiredLimits: {
+      maxComputeWorkgroupStorageSize: limits.maxComputeWorkgroupStorageSize,
+      maxComputeWorkgroupsPerDimension: limits.maxComputeWorkgroupsPerDimension,
+      maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize,
+      maxBufferSize: limits.maxBufferSize,
+      maxComputeWorkgroupSizeX: limits.maxComputeWorkgroupSizeX,
+      maxComputeInvocationsPerWorkgroup: limits.maxComputeInvocationsPerWorkgroup,
+    },
+  });
+  return new WebGPUBackend(device, adapter.info);
+}
+
+async function initBackend(backend: Backend, baseUrl: string, numThreads: number): Promise<Tf> {
+  if (backend === 'wasm') {
+    const { setThreadsCount, setWasmPaths } = await import('@tensorflow/tfjs-backend-wasm');
+    // Must precede the backend's initialisation; the binaries are the SDK's own copies in dist/tfjs/.
+    setWasmPaths(baseUrl);
+    setThreadsCount(numThreads);
+    const wasmFactory = tf.findBackendFactory('wasm');
+    if (wasmFactory !== null) registerRemembering('wasm', wasmFactory, 2);
+  }
+  if (backend === 'webgpu') {
+    // The module registers a factory of its own on import, with an adapter of its choosing: replace it.
+    const { WebGPUBackend } = await import('@tensorflow/tfjs-backend-webgpu');
+    registerRemembering('webgpu', () => createWebGpuBackend(WebGPUBackend), 3);
+  }
+  if (!(await tf.setBackend(backend))) {
+    const cause = failures.get(backend);
+    const why = cause instanceof Error ? cause.message : ((cause as { message?: string } | undefined)?.message ?? String(cause));
+    throw new BackendUnavailableError(`TF.js backend '${backend}' failed to start: ${why}`, { backend, cause });
+  }
+  return tf;
+}
+
+const runtimes = new Map<Backend, Promise<Tf>>();
+
+/** TF.js with `backend` started, once per worker; a failed start is forgotten so the next load retries. */
+export function loadTfjsRuntime(backend: Backend, baseUrl: string, numThreads: number): Promise<Tf> {
+  let runtime = runtimes.get(backend);
+  if (runtime === undefined) {
+    runtime = exclusive(() => initBackend(backend, baseUrl, numThreads));
+    runtimes.set(backend, runtime);
+    runtime.catch(() => runtimes.delete(backend));
+  }
+  return runtime;
+}
+
+let turn: Promise<unknown> = Promise.resolve();
+
+/** Runs `work` alone: TF.js has one current backend per worker, shared by every TF.js model in it. */
+function exclusive<T>(work: () => Promise<T>): Promise<T> {
+  const result = turn.then(work);
+  turn = result.catch(() => undefined);
+  return result;
+}
+
+/**
+ * Runs `work` with `backend` current and no other TF.js work interleaved, so that models on
+ * different backends in one worker each run (and create tensors) on their own.
+ */
+export function onBackend<T>(backend: Backend, work: () => Promise<T> | T): Promise<T> {
+  return exclusive(async () => {
+    if (tf.getBackend() !== backend) await tf.setBackend(backend);
+    return work();
+  });
+}

@@ -1,5 +1,7 @@
 import type * as Ort from 'onnxruntime-web';
 import { LoadError } from '../errors.js';
+import type { WarningSink } from '../protocol.js';
+import { fetchFile } from './fetch-model.js';
 import type { Backend } from '../types.js';
 
 export type OrtModule = typeof Ort;
@@ -13,36 +15,33 @@ const builds = {
 
 const runtimes = new Map<Backend, Promise<OrtModule>>();
 
-async function fetchOk(url: string): Promise<Response> {
-  let response: Response;
-  try {
-    response = await fetch(url);
-  } catch (cause) {
-    throw new LoadError(`could not fetch the onnxruntime-web runtime file ${url}: ${String(cause)}`, { source: url, cause });
-  }
-  if (!response.ok) {
-    throw new LoadError(
-      `could not fetch the onnxruntime-web runtime file ${url}: HTTP ${response.status}; is the SDK's baseUrl right?`,
-      { source: url },
-    );
-  }
-  return response;
+// The binary is cached like a model (Cache Storage, one entry per URL), so that a warm start
+// fetches no wasm. Its URL does not change between SDK releases, so the copy is pinned to the
+// runtime's version, which the module reports once it has loaded.
+function fetchBinary(url: string, version: Promise<string>, onWarning: WarningSink | undefined): Promise<Uint8Array> {
+  return fetchFile(url, {
+    kind: 'runtime',
+    what: 'onnxruntime-web runtime file',
+    cache: true,
+    version,
+    onWarning,
+    hint: "; is the SDK's baseUrl right?",
+  });
 }
 
-async function importRuntime(backend: Backend, baseUrl: string, numThreads: number): Promise<OrtModule> {
-  const build = builds[backend];
+async function importRuntime(backend: Backend, baseUrl: string, numThreads: number, onWarning?: WarningSink): Promise<OrtModule> {
+  const build = builds[backend === 'webgpu' ? 'webgpu' : 'wasm']; // 'cpu' is TF.js's: the host never sends it here
   const moduleUrl = new URL(build.module, baseUrl).href;
   // Fetch the wasm binary ourselves, alongside the module and the model download, instead of letting
   // the runtime start fetching it only when the first session is created.
-  const [ort, binary] = await Promise.all([
-    import(/* @vite-ignore */ moduleUrl).catch((cause: unknown) => {
-      throw new LoadError(`could not import the onnxruntime-web runtime ${moduleUrl}: ${String(cause)}`, {
-        source: moduleUrl,
-        cause,
-      });
-    }) as Promise<OrtModule>,
-    fetchOk(new URL(build.binary, baseUrl).href).then((response) => response.arrayBuffer()),
-  ]);
+  const imported = import(/* @vite-ignore */ moduleUrl).catch((cause: unknown) => {
+    throw new LoadError(`could not import the onnxruntime-web runtime ${moduleUrl}: ${String(cause)}`, {
+      source: moduleUrl,
+      cause,
+    });
+  }) as Promise<OrtModule>;
+  const version = imported.then((ort) => ort.env.versions.web ?? ort.env.versions.common);
+  const [ort, binary] = await Promise.all([imported, fetchBinary(new URL(build.binary, baseUrl).href, version, onWarning)]);
   ort.env.wasm.wasmPaths = baseUrl;
   ort.env.wasm.wasmBinary = binary;
   ort.env.wasm.numThreads = numThreads;
@@ -54,10 +53,10 @@ async function importRuntime(backend: Backend, baseUrl: string, numThreads: numb
  * The runtime for a backend, imported once per worker and kept warm. A WebGPU build already loaded
  * serves WASM sessions too. A failed import is forgotten so that the next load can retry.
  */
-export function loadOrtRuntime(backend: Backend, baseUrl: string, numThreads: number): Promise<OrtModule> {
+export function loadOrtRuntime(backend: Backend, baseUrl: string, numThreads: number, onWarning?: WarningSink): Promise<OrtModule> {
   const loaded = runtimes.get(backend) ?? (backend === 'wasm' ? runtimes.get('webgpu') : undefined);
   if (loaded !== undefined) return loaded;
-  const runtime = importRuntime(backend, baseUrl, numThreads);
+  const runtime = importRuntime(backend, baseUrl, numThreads, onWarning);
   runtimes.set(backend, runtime);
   runtime.catch(() => runtimes.delete(backend));
   return runtime;

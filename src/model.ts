@@ -1,46 +1,61 @@
 import { transfer } from 'comlink';
-import { DisposedError, InputError } from './errors.js';
+import { abortedError, cancellable, type CallOptions } from './cancellation.js';
+import { DisposedError, InputError, WorkerCrashedError } from './errors.js';
 import type { ModelInfo, ModelStats } from './protocol.js';
-import { prepareTransfer } from './tensor.js';
+import { Outbox } from './outbox.js';
+import { canMoveBuffers, prepareTransfer } from './tensor.js';
 import type { Backend, EngineKind, TensorInfo, Tensors } from './types.js';
 import { validateFeeds } from './validate.js';
 import { viaWorker, type WorkerClient } from './worker-client.js';
+
+/** Where a model lives: its worker and its id there. */
+export interface Placement {
+  client: WorkerClient;
+  info: ModelInfo;
+}
+
+/** Loads the model again into a fresh worker; undefined when it cannot be (a model given as bytes). */
+export type Reload = (() => Promise<Placement>) | undefined;
+
+let nextCallId = 1;
 
 /**
  * A loaded model: the page-side handle. It checks feeds, hands their buffers to the worker, and
  * nothing else; the model itself lives in the worker.
  */
 export class Model {
-  readonly #client: WorkerClient;
-  readonly #info: ModelInfo;
+  #placement: Placement;
+  readonly #reload: Reload;
+  #reloading: Promise<Placement> | undefined;
   #disposed = false;
+  readonly #outboxes = new WeakMap<Placement, Outbox>();
 
   /** @internal Made by `load()`. */
-  constructor(client: WorkerClient, info: ModelInfo) {
-    this.#client = client;
-    this.#info = info;
+  constructor(placement: Placement, reload: Reload) {
+    this.#placement = placement;
+    this.#reload = reload;
   }
 
   /** The backend actually used: 'webgpu' or 'wasm'. */
   get backend(): Backend {
-    return this.#info.backend;
+    return this.#placement.info.backend;
   }
 
   /** Why that backend was chosen, in words (adapter name, or why not WebGPU). */
   get backendReason(): string {
-    return this.#info.backendReason;
+    return this.#placement.info.backendReason;
   }
 
   get engine(): EngineKind {
-    return this.#info.engine;
+    return this.#placement.info.engine;
   }
 
   get inputs(): readonly TensorInfo[] {
-    return this.#info.inputs;
+    return this.#placement.info.inputs;
   }
 
   get outputs(): readonly TensorInfo[] {
-    return this.#info.outputs;
+    return this.#placement.info.outputs;
   }
 
   /**
@@ -48,38 +63,92 @@ export class Model {
    * transferred to the worker and are detached (length 0) once this returns; views into a larger
    * buffer are copied instead. Concurrent calls are coalesced into one engine run where possible.
    */
-  async predict(feeds: Tensors): Promise<Tensors> {
-    const [outputs] = await this.#run([feeds]);
+  async predict(feeds: Tensors, options: CallOptions = {}): Promise<Tensors> {
+    const [outputs] = await this.#run([feeds], options);
     return outputs as Tensors;
   }
 
   /** Runs many feeds objects as one engine run where the model allows; one result per feeds object. */
-  async predictBatch(feedsList: readonly Tensors[]): Promise<Tensors[]> {
+  async predictBatch(feedsList: readonly Tensors[], options: CallOptions = {}): Promise<Tensors[]> {
     if (!Array.isArray(feedsList)) {
       throw new InputError(`predictBatch expects an array of feeds objects, got ${typeof feedsList}`);
     }
     if (feedsList.length === 0) return [];
-    return this.#run(feedsList);
+    return this.#run(feedsList, options);
   }
 
   /** How many engine runs served how many requests so far: shows coalescing at work. */
   async stats(): Promise<ModelStats> {
-    if (this.#disposed) throw new DisposedError('this model has been disposed; load it again to use it');
-    return viaWorker(this.#client, this.#client.host.stats(this.#info.id));
+    const { client, info } = await this.#live();
+    return viaWorker(client, client.host.stats(info.id));
   }
 
   /** Frees the model in the worker. Calls still queued reject; later calls reject with DisposedError. */
   async dispose(): Promise<void> {
     if (this.#disposed) return;
     this.#disposed = true;
-    await viaWorker(this.#client, this.#client.host.dispose(this.#info.id));
+    const { client, info } = this.#placement;
+    if (client.death === undefined) await viaWorker(client, client.host.dispose(info.id));
   }
 
-  #run(feedsList: readonly Tensors[]): Promise<Tensors[]> {
+  /** @internal Test hook: the worker closes itself, as if the browser had killed it. */
+  crashWorkerForTesting(): void {
+    void this.#placement.client.host.crashForTesting();
+  }
+
+  /** @internal Test hook: destroys the model's GPU device (WebGPU only), as a driver reset would. */
+  loseDeviceForTesting(): Promise<void> {
+    const { client, info } = this.#placement;
+    return viaWorker(client, client.host.loseDeviceForTesting(info.id));
+  }
+
+  #run(feedsList: readonly Tensors[], options: CallOptions): Promise<Tensors[]> {
     if (this.#disposed) throw new DisposedError('this model has been disposed; load it again to use it');
-    const checked = feedsList.map((feeds) => validateFeeds(feeds, this.#info.inputs));
+    const checked = feedsList.map((feeds) => validateFeeds(feeds, this.inputs));
+    if (options.signal?.aborted) throw abortedError('predict', options.signal);
+    // The common path stays synchronous up to postMessage: the caller's buffers leave at once.
+    if (this.#placement.client.death !== undefined) return this.#live().then(() => this.#send(checked, options));
+    return this.#send(checked, options);
+  }
+
+  #send(feedsList: readonly Tensors[], options: CallOptions): Promise<Tensors[]> {
+    const { client, info } = this.#placement;
     const buffers = new Set<ArrayBuffer>();
-    const requests = checked.map((feeds) => prepareTransfer(feeds, buffers));
-    return viaWorker(this.#client, this.#client.host.predict(this.#info.id, transfer(requests, [...buffers])));
+    const moved = canMoveBuffers ? new Map<ArrayBuffer, ArrayBuffer>() : undefined;
+    const requests = feedsList.map((feeds) => prepareTransfer(feeds, buffers, moved));
+    const callId = nextCallId++;
+    const outbox = this.#outbox();
+    const call = outbox.post({ callId, requests }, buffers);
+    const cancel = (): void => {
+      if (!outbox.withdraw(callId)) void client.host.cancel(info.id, callId).catch(() => undefined);
+    };
+    return cancellable('predict', call, options, cancel);
+  }
+
+  /** The outbox for the current placement (a reload into a fresh worker needs a new one). */
+  #outbox(): Outbox {
+    const placement = this.#placement;
+    let outbox = this.#outboxes.get(placement);
+    if (outbox === undefined) {
+      const { client, info } = placement;
+      outbox = new Outbox(
+        (calls, transferred) => viaWorker(client, client.host.predict(info.id, transfer(calls, transferred))),
+        canMoveBuffers,
+      );
+      this.#outboxes.set(placement, outbox);
+    }
+    return outbox;
+  }
+
+  /** The model's placement, reloaded into a fresh worker if its worker died. */
+  async #live(): Promise<Placement> {
+    if (this.#disposed) throw new DisposedError('this model has been disposed; load it again to use it');
+    if (this.#placement.client.death === undefined) return this.#placement;
+    if (this.#reload === undefined) {
+      throw new WorkerCrashedError('the worker hosting this model stopped, and a model loaded from bytes cannot be reloaded: load it again');
+    }
+    this.#reloading ??= this.#reload().finally(() => (this.#reloading = undefined));
+    this.#placement = await this.#reloading;
+    return this.#placement;
   }
 }

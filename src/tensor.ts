@@ -49,17 +49,31 @@ function coversWholeBuffer(data: TensorData): boolean {
   return data.byteOffset === 0 && data.byteLength === data.buffer.byteLength;
 }
 
+type ArrayBufferWithTransfer = ArrayBuffer & { transfer?: () => ArrayBuffer };
+
+/** Whether this browser can move an ArrayBuffer's memory to a new owner at once, without copying. */
+export const canMoveBuffers = typeof (ArrayBuffer.prototype as ArrayBufferWithTransfer).transfer === 'function';
+
 /**
  * Readies tensors to be posted with their buffers transferred, not cloned. An array that covers its
  * whole ArrayBuffer is sent as is (and is detached for the sender). A view into a larger buffer is
  * copied first: structured clone would copy the whole larger buffer, and transferring it would
- * detach memory the caller still owns. The same buffer is listed once, as postMessage requires.
+ * detach memory the caller still owns. Each buffer is listed once, as postMessage requires.
+ *
+ * With `moved`, whole buffers are detached now (ArrayBuffer.prototype.transfer, no copy) rather than
+ * at postMessage, so that a message posted later still leaves the caller's arrays as the call did.
  */
-export function prepareTransfer(tensors: Tensors, transfer: Set<ArrayBuffer>): Tensors {
+export function prepareTransfer(tensors: Tensors, transfer: Set<ArrayBuffer>, moved?: Map<ArrayBuffer, ArrayBuffer>): Tensors {
   const prepared: Tensors = {};
   for (const [name, tensor] of Object.entries(tensors)) {
     const data = tensor.data;
-    const sendable = coversWholeBuffer(data) && data.buffer instanceof ArrayBuffer ? data : data.slice();
+    let sendable = coversWholeBuffer(data) && data.buffer instanceof ArrayBuffer ? data : data.slice();
+    if (moved !== undefined && sendable === data) {
+      const original = data.buffer as ArrayBufferWithTransfer;
+      const buffer = moved.get(original) ?? (original.transfer as () => ArrayBuffer).call(original);
+      moved.set(original, buffer);
+      sendable = new (data.constructor as new (buffer: ArrayBuffer) => TensorData)(buffer);
+    }
     transfer.add(sendable.buffer as ArrayBuffer);
     prepared[name] = { ...tensor, data: sendable } as Tensor;
   }

@@ -2,6 +2,9 @@ import { InputError } from './errors.js';
 import { arrayTypes, elementCount, formatDims, isDataOfDtype, isSymbolic } from './tensor.js';
 import type { Dim, TensorInfo, Tensors } from './types.js';
 
+/** Largest tensor accepted: what a 32-bit WebAssembly heap could address as bytes, at best. */
+export const maxElements = 2 ** 32 - 1;
+
 const describe = (value: unknown): string =>
   value === null ? 'null' : Array.isArray(value) ? 'an Array' : ArrayBuffer.isView(value) ? value.constructor.name : typeof value;
 
@@ -61,6 +64,9 @@ function checkTensor(info: TensorInfo, tensor: unknown): void {
     fail(`is ${info.dtype}, so its data must be a ${arrayTypes[info.dtype].name}, got ${describe(data)}`);
   }
   const array = data as ArrayBufferView & { length: number };
+  if (typeof SharedArrayBuffer !== 'undefined' && array.buffer instanceof SharedArrayBuffer) {
+    fail('is backed by a SharedArrayBuffer, which cannot be handed over safely while other threads write it; pass a copy (new Float32Array(data) or data.slice())');
+  }
   if (isDetached(array)) {
     fail('has a detached buffer: an earlier predict call transferred it to the worker; pass a fresh array');
   }
@@ -72,6 +78,9 @@ function checkTensor(info: TensorInfo, tensor: unknown): void {
   if (given.length !== info.shape.length) fail(`${expected} (rank ${info.shape.length}, not ${given.length})`);
   if (info.shape.some((dim, i) => !isSymbolic(dim) && dim !== given[i])) fail(expected);
   const count = elementCount(given);
+  if (count > maxElements) {
+    fail(`has dims ${formatDims(given)}: ${count} elements, more than the ${maxElements} one tensor may hold`);
+  }
   if (count !== array.length) {
     fail(`has dims ${formatDims(given)} (${count} elements), but its data holds ${array.length}`);
   }

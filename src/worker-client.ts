@@ -1,30 +1,50 @@
-import { wrap, type Remote } from 'comlink';
+import { releaseProxy, wrap, type Remote } from 'comlink';
 import { installErrorTransfer } from './comlink-errors.js';
 import { WorkerCrashedError } from './errors.js';
 import type { HostApi } from './protocol.js';
 
 export interface WorkerClient {
   host: Remote<HostApi>;
-  /** Rejects when the worker fails; every call races it so that none can wait forever. */
-  failed: Promise<never>;
+  /** Rejecters of the calls in flight: a dying worker rejects them all, so that none waits forever. */
+  pending: Set<(error: WorkerCrashedError) => void>;
+  /** Set once the worker has died: the next call must start a fresh one. */
+  death: WorkerCrashedError | undefined;
 }
 
 const clients = new Map<string, WorkerClient>();
 
+/**
+ * Learns when the worker dies, whatever the cause: the worker holds a Web Lock for its whole life and
+ * the page queues for the same lock, which the browser grants only when the worker's context is gone.
+ * An `error` event alone misses a worker killed by the browser or one that closed itself.
+ */
+async function watchLifetime(host: Remote<HostApi>, onDeath: () => void): Promise<void> {
+  if (typeof navigator.locks?.request !== 'function') return;
+  const name = `webinfer-worker-${crypto.randomUUID()}`;
+  await host.holdLock(name);
+  await navigator.locks.request(name, onDeath);
+}
+
 function startWorker(workerUrl: string): WorkerClient {
   installErrorTransfer();
   const worker = new Worker(workerUrl, { type: 'module', name: 'webinfer' });
-  const failed = new Promise<never>((_, reject) => {
-    // Comlink alone would leave calls pending forever when the worker never starts or dies.
-    worker.addEventListener('error', (event) => {
-      clients.delete(workerUrl);
-      worker.terminate();
-      const detail = event instanceof ErrorEvent && event.message ? event.message : 'the script failed to load or run';
-      reject(new WorkerCrashedError(`the webinfer worker ${workerUrl} failed: ${detail}; check the baseUrl option`));
-    });
+  const host = wrap<HostApi>(worker);
+  const client: WorkerClient = { host, pending: new Set(), death: undefined };
+  const die = (detail: string): void => {
+    if (client.death !== undefined) return;
+    client.death = new WorkerCrashedError(`the webinfer worker ${workerUrl} stopped: ${detail}`);
+    clients.delete(workerUrl);
+    worker.terminate();
+    host[releaseProxy]();
+    for (const reject of client.pending) reject(client.death);
+    client.pending.clear();
+  };
+  worker.addEventListener('error', (event) => {
+    const detail = event instanceof ErrorEvent && event.message ? event.message : 'its script failed to load or run';
+    die(`${detail}; check the baseUrl option`);
   });
-  failed.catch(() => undefined);
-  return { host: wrap<HostApi>(worker), failed };
+  watchLifetime(host, () => die('it was closed, killed by the browser, or ran out of memory')).catch(() => undefined);
+  return client;
 }
 
 /** One worker per SDK location, shared by every model loaded from it, started on first use. */
@@ -38,6 +58,14 @@ export function workerFor(baseUrl: URL): WorkerClient {
   return client;
 }
 
+/**
+ * Settles like `call`, or rejects with WorkerCrashedError if the worker dies first. (Racing each call
+ * against one never-settling "died" promise would pile a reaction onto it per call: a leak.)
+ */
 export function viaWorker<T>(client: WorkerClient, call: Promise<T>): Promise<T> {
-  return Promise.race([call, client.failed]);
+  if (client.death !== undefined) return Promise.reject(client.death);
+  return new Promise<T>((resolve, reject) => {
+    client.pending.add(reject);
+    call.then(resolve, reject).finally(() => client.pending.delete(reject));
+  });
 }

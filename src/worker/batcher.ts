@@ -9,10 +9,14 @@ export interface BatcherOptions<Request> {
   sizeOf(request: Request): number;
   /** Requests run together only when their keys are equal; a null key always runs alone. */
   keyOf(request: Request): string | null;
+  /** Most rows the next run should take, at most maxSize (learned batch sizes). */
+  limit?(): number;
 }
 
 interface Job<Request, Result> {
   request: Request;
+  /** Names the caller, so that a cancelled caller's queued requests can be dropped. */
+  tag: unknown;
   key: string | null;
   size: number;
   resolve(result: Result): void;
@@ -41,10 +45,10 @@ export class Batcher<Request, Result> {
     this.#options = options;
   }
 
-  push(request: Request): Promise<Result> {
+  push(request: Request, tag?: unknown): Promise<Result> {
     return new Promise((resolve, reject) => {
       const { keyOf, sizeOf } = this.#options;
-      this.#queue.push({ request, key: keyOf(request), size: sizeOf(request), resolve, reject });
+      this.#queue.push({ request, tag, key: keyOf(request), size: sizeOf(request), resolve, reject });
       this.#schedule();
     });
   }
@@ -54,6 +58,13 @@ export class Batcher<Request, Result> {
     const queued = this.#queue;
     this.#queue = [];
     for (const job of queued) job.reject(reason);
+  }
+
+  /** Drops the queued requests pushed with `tag`, rejecting them; a run already under way is left alone. */
+  cancel(tag: unknown, reason: unknown): void {
+    const dropped = this.#queue.filter((job) => job.tag === tag);
+    this.#queue = this.#queue.filter((job) => job.tag !== tag);
+    for (const job of dropped) job.reject(reason);
   }
 
   /** Settles once the run in flight (if any) has finished. */
@@ -95,10 +106,16 @@ export class Batcher<Request, Result> {
     const head = this.#queue[0] as Job<Request, Result>;
     const taken = [head];
     let rows = head.size;
+    // A caller's explicit batch (one tag, one key) stays one run whatever the learned limit says.
+    const explicit = this.#queue
+      .filter((job) => job.tag !== undefined && job.tag === head.tag && job.key === head.key)
+      .reduce((sum, job) => sum + job.size, 0);
+    const limit = Math.min(this.#options.maxSize, Math.max(explicit, this.#options.limit?.() ?? Infinity));
     if (head.key !== null) {
+      // Later requests that fit may overtake one that does not; the head always goes first.
       for (const job of this.#queue.slice(1)) {
-        if (rows >= this.#options.maxSize) break;
-        if (job.key === head.key && rows + job.size <= this.#options.maxSize) {
+        if (rows >= limit) break;
+        if (job.key === head.key && rows + job.size <= limit) {
           taken.push(job);
           rows += job.size;
         }

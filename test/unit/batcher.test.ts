@@ -272,3 +272,14 @@ describe('Batcher', () => {
     });
   });
 });
+
+describe('Batcher with a learned limit', () => {
+  it('caps coalesced runs at the limit, but keeps one caller’s explicit batch in one run', async () => {
+    const { engine, batcher } = setup({ limit: () => 1 });
+    engine.hold = false;
+    const explicit = [1, 2, 3].map((r) => batcher.push(r, 'call-a'));
+    const separate = [4, 5].map((r) => batcher.push(r));
+    await Promise.all([...explicit, ...separate]);
+    expect(engine.runCalls).toEqual([[1, 2, 3], [4], [5]]);
+  });
+});

@@ -8,11 +8,13 @@ import {
   fromWire,
   InferenceError,
   InputError,
+  IntegrityError,
   isAbortError,
   isBackendUnavailableError,
   isDisposedError,
   isInferenceError,
   isInputError,
+  isIntegrityError,
   isLoadError,
   isWebinferError,
   isWireError,
@@ -114,6 +116,12 @@ describe('guards', () => {
     expect(isInputError(new InputError('x'))).toBe(true);
     expect(isWebinferError(new DisposedError('x'))).toBe(true);
     expect(isLoadError(new InputError('x'))).toBe(false);
+  });
+
+  it('follow the class hierarchy: an IntegrityError, even from another realm, is a LoadError', () => {
+    expect(isLoadError(new IntegrityError('x'))).toBe(true);
+    expect(isLoadError(Object.assign(new Error('x'), { name: 'IntegrityError' }))).toBe(true);
+    expect(isIntegrityError(new LoadError('x'))).toBe(false);
   });
 
   it('are false for a plain Error and for non-errors', () => {

@@ -1,0 +1,4 @@
+import * as webinfer from '../../dist/webinfer.js';
+
+window.webinfer = webinfer;
+window.entry = 'esm';

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { InputError, toWire } from '../../src/errors.js';
+import { Outbox, type SendCalls } from '../../src/outbox.js';
+import type { PredictCall, PredictOutcome } from '../../src/protocol.js';
+import type { Tensors } from '../../src/types.js';
+
+const feeds = (value: number): Tensors => ({ x: { dtype: 'float32', dims: [1], data: new Float32Array([value]) } });
+
+/** A fake worker: records each message's calls and answers every call with its own first value. */
+function fakeWorker(answer?: (call: PredictCall) => PredictOutcome) {
+  const messages: number[][] = [];
+  const send: SendCalls = async (calls) => {
+    messages.push(calls.map((call) => call.callId));
+    return calls.map(answer ?? ((call) => ({ results: call.requests })));
+  };
+  return { messages, send };
+}
+
+describe('Outbox', () => {
+  it('sends the calls made in one task as one message, and resolves each with its own results', async () => {
+    const worker = fakeWorker();
+    const outbox = new Outbox(worker.send, true);
+    const results = await Promise.all([1, 2, 3].map((id) => outbox.post({ callId: id, requests: [feeds(id)] }, [])));
+    expect(worker.messages).toEqual([[1, 2, 3]]);
+    expect(results.map((r) => r[0]?.x?.data[0])).toEqual([1, 2, 3]);
+  });
+
+  it('sends calls of later tasks in later messages', async () => {
+    const worker = fakeWorker();
+    const outbox = new Outbox(worker.send, true);
+    await outbox.post({ callId: 1, requests: [feeds(1)] }, []);
+    await outbox.post({ callId: 2, requests: [feeds(2)] }, []);
+    expect(worker.messages).toEqual([[1], [2]]);
+  });
+
+  it('sends each call at once when it may not gather', async () => {
+    const worker = fakeWorker();
+    const outbox = new Outbox(worker.send, false);
+    const calls = [1, 2].map((id) => outbox.post({ callId: id, requests: [feeds(id)] }, []));
+    expect(worker.messages).toEqual([[1], [2]]);
+    await Promise.all(calls);
+  });
+
+  it('rejects only the call whose outcome is an error, with the SDK error class', async () => {
+    const worker = fakeWorker((call) =>
+      call.callId === 2 ? { error: toWire(new InputError("input 'x' is bad", { input: 'x' })) } : { results: call.requests },
+    );
+    const outbox = new Outbox(worker.send, true);
+    const settled = await Promise.allSettled([1, 2, 3].map((id) => outbox.post({ callId: id, requests: [feeds(id)] }, [])));
+    expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    const reason = (settled[1] as PromiseRejectedResult).reason as InputError;
+    expect(reason).toBeInstanceOf(InputError);
+    expect(reason.input).toBe('x');
+  });
+
+  it('takes back a call that has not left yet, and says when it is too late', async () => {
+    const worker = fakeWorker();
+    const outbox = new Outbox(worker.send, true);
+    const kept = outbox.post({ callId: 1, requests: [feeds(1)] }, []);
+    void outbox.post({ callId: 2, requests: [feeds(2)] }, []);
+    expect(outbox.withdraw(2)).toBe(true);
+    await kept;
+    expect(worker.messages).toEqual([[1]]);
+    expect(outbox.withdraw(1)).toBe(false);
+  });
+
+  it('rejects every call of a message the worker could not answer', async () => {
+    const outbox = new Outbox(async () => Promise.reject(new Error('worker gone')), true);
+    const settled = await Promise.allSettled([1, 2].map((id) => outbox.post({ callId: id, requests: [feeds(id)] }, [])));
+    expect(settled.map((s) => s.status)).toEqual(['rejected', 'rejected']);
+  });
+});

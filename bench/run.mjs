@@ -1,0 +1,142 @@
+// `npm run bench`: builds what is missing, serves dist/ + bench/ + test/models/out on 127.0.0.1:4175
+// (with HTTP caching allowed), drives Debian's Chromium through Playwright, prints one summary line per
+// metric and writes bench/results.json. Environment:
+//   BENCH_THREADS=n   WASM threads for every side (default 1: the machine has 2 cores, and the page's
+//                     main-thread ORT cannot block on threads)
+//   BENCH_ONLY=p1,p5  run only these metrics;   BENCH_QUICK=1  fewer repetitions (for development)
+//   BENCH_SDK=folder  bench another build of the SDK (a folder under bench/, e.g. a candidate change)
+//   CHROMIUM_PATH     the browser (default /usr/bin/chromium);   BENCH_PORT (default 4175)
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from '@playwright/test';
+import { startServer } from '../test/server.mjs';
+import { prepare, repo } from './prepare.mjs';
+import { summarize } from './summary.mjs';
+import { summarize as stats } from './lib/stats.js';
+
+const numThreads = Number(process.env.BENCH_THREADS ?? 1);
+const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim().toLowerCase());
+const quick = process.env.BENCH_QUICK === '1';
+const port = Number(process.env.BENCH_PORT ?? 4175);
+const base = `http://127.0.0.1:${port}/coi/bench/page/`;
+const sdk = process.env.BENCH_SDK ? `sdk=${encodeURIComponent(process.env.BENCH_SDK)}` : '';
+const wants = (metric) => only === undefined || only.includes(metric);
+const launchOptions = {
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  headless: true,
+  args: ['--headless=new', '--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+};
+const reps = quick
+  ? { p1: { mlp: 60, cls: 30 }, p2: { mlp: 3, cls: 2 }, p3: 3, p4: 4, p5: 2 }
+  : { p1: { mlp: 400, cls: 150 }, p2: { mlp: 9, cls: 5 }, p3: 7, p4: 10, p5: 5 };
+
+const began = Date.now();
+const log = (text) => console.log(`bench [${((Date.now() - began) / 1000).toFixed(0)} s] ${text}`);
+const watch = (page) => {
+  page.on('pageerror', (error) => console.error(`[page error] ${error.message}`));
+  page.on('console', (message) => message.type() === 'error' && console.error(`[console] ${message.text()}`));
+};
+
+/** P1-P4 in one page: every comparison side by side, interleaved. */
+async function inPage(results) {
+  const browser = await chromium.launch(launchOptions);
+  try {
+    const page = await browser.newPage();
+    watch(page);
+    await page.goto(`${base}index.html?${sdk}`);
+    await page.waitForFunction(() => window.bench !== undefined);
+    results.page = await page.evaluate((numThreads) => window.bench.setup({ numThreads }), numThreads);
+    const call = (name, options) => page.evaluate(([name, options]) => window.bench[name](options), [name, options]);
+    if (wants('p1')) {
+      results.p1 = {};
+      for (const model of ['mlp', 'cls']) {
+        log(`P1 ${model}: sequential single-sample calls, webinfer / raw / proxy / main interleaved`);
+        results.p1[model] = await call('p1', { model, reps: reps.p1[model] });
+      }
+    }
+    if (wants('p2')) {
+      results.p2 = {};
+      for (const model of ['mlp', 'cls']) {
+        log(`P2 ${model}: 256 concurrent webinfer calls vs 256 sequential raw / proxy calls`);
+        results.p2[model] = await call('p2', { model, rounds: reps.p2[model] });
+      }
+    }
+    if (wants('p3')) {
+      log('P3: handing a 64 MiB input to predict vs structuredClone');
+      results.p3 = await call('p3', { reps: reps.p3 });
+    }
+    if (wants('p4')) {
+      log(`P4: ${reps.p4} s each of back-to-back OCR recognizer predicts, webinfer vs main thread`);
+      results.p4 = await call('p4', { seconds: reps.p4 });
+    }
+  } finally {
+    await browser.close();
+  }
+}
+
+/**
+ * P5 in a persistent profile, as a returning visitor has (disk HTTP cache and V8's code cache, which
+ * an incognito context lacks): one cold load of each side, then later loads interleaved.
+ */
+async function warmStart(results) {
+  const profile = mkdtempSync(join(tmpdir(), 'webinfer-bench-'));
+  const context = await chromium.launchPersistentContext(profile, launchOptions);
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    watch(page);
+    const once = async (impl, model) => {
+      await page.goto(`${base}warm.html?impl=${impl}&model=${model}&threads=${numThreads}&${sdk}`);
+      await page.waitForFunction(() => window.warm !== undefined, null, { timeout: 120_000 });
+      const warm = await page.evaluate(() => window.warm);
+      if (warm.error) throw new Error(`P5 ${impl}: ${warm.error}`);
+      await page.goto('about:blank');
+      return warm.ms;
+    };
+    results.p5 = {};
+    for (const model of ['cls']) {
+      log(`P5 ${model}: warm start, page load to first result, webinfer vs raw`);
+      const cold = { webinfer: await once('webinfer', model), raw: await once('raw', model) };
+      const ms = { webinfer: [], raw: [] };
+      for (let i = 0; i < reps.p5; i++) {
+        for (const impl of i % 2 === 0 ? ['webinfer', 'raw'] : ['raw', 'webinfer']) ms[impl].push(await once(impl, model));
+      }
+      results.p5[model] = {
+        conditions: { backend: 'wasm', isolated: true, numThreads, cache: 'HTTP cache (max-age), persistent profile' },
+        cold,
+        webinfer: stats(ms.webinfer),
+        raw: stats(ms.raw),
+      };
+    }
+  } finally {
+    await context.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+// A hung page must not hang CI or a person's terminal: the whole bench is meant to take < 10 minutes.
+setTimeout(() => {
+  console.error('bench: still running after 9.5 minutes; giving up');
+  process.exit(1);
+}, 570_000).unref();
+
+prepare();
+const server = await startServer(port, { cache: true });
+const results = {
+  date: new Date().toISOString(),
+  machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version },
+  numThreads,
+  quick,
+  sdk: process.env.BENCH_SDK ?? 'dist',
+};
+try {
+  await inPage(results);
+  if (wants('p5')) await warmStart(results);
+} finally {
+  server.close();
+}
+results.seconds = Math.round((Date.now() - began) / 1000);
+const lines = summarize(results);
+results.summary = lines;
+writeFileSync(join(repo, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
+console.log(`\n${lines.join('\n')}\n\nbench: wrote bench/results.json in ${results.seconds} s`);

@@ -1,0 +1,80 @@
+// One line per metric, ratio first, absolute times beside it, and whether the issue's target holds.
+
+const f = (x, digits = 2) => (Number.isFinite(x) ? x.toFixed(digits) : String(x));
+const ms = (x) => `${x < 1 ? f(x, 3) : x < 100 ? f(x, 2) : f(x, 0)} ms`;
+const verdict = (ok) => (ok ? 'PASS' : 'MISS');
+const where = (c) =>
+  `[${c.backend}, ${c.isolated ? 'cross-origin isolated' : 'not isolated'}, ${c.numThreads} thread${c.numThreads === 1 ? '' : 's'}${c.total ? `, ${c.total} calls, batch maxSize 64` : ''}]`;
+
+/** Adds `targets` to the results and returns the summary lines. */
+export function summarize(results) {
+  const lines = [];
+  const targets = {};
+  for (const [key, p1] of Object.entries(results.p1 ?? {})) {
+    const w = p1.ms.webinfer.median;
+    const r = p1.ms.raw.median;
+    const ratio = w / r;
+    const ok = key === 'mlp' ? w - r <= 0.1 : ratio <= 1.03;
+    const target = key === 'mlp' ? '<= raw + 0.1 ms' : '<= 1.03x';
+    targets[`p1.${key}`] = { ok, target, ratio, deltaMs: w - r };
+    lines.push(
+      `P1 ${key}: webinfer/raw ${f(ratio, 3)}x (${w - r >= 0 ? '+' : ''}${ms(w - r)}) target ${target} ${verdict(ok)} | ` +
+        `median per call: webinfer ${ms(w)}, raw ${ms(r)} (in-worker run ${ms(p1.rawInWorkerMs.median)}), ` +
+        `proxy ${ms(p1.ms.proxy.median)}, main ${ms(p1.ms.main.median)}; n=${p1.reps} ${where(p1.conditions)}`,
+    );
+  }
+  for (const [key, p2] of Object.entries(results.p2 ?? {})) {
+    const s = p2.perSecond;
+    const vsRaw = s.webinfer / s.raw;
+    const vsProxy = s.webinfer / s.proxy;
+    const need = key === 'mlp' ? 2.5 : 1.5;
+    const ok = vsRaw >= need && vsProxy >= 2;
+    targets[`p2.${key}`] = { ok, target: `>= ${need}x raw and >= 2x proxy`, vsRaw, vsProxy };
+    const c = p2.coalescing;
+    lines.push(
+      `P2 ${key}: webinfer/raw ${f(vsRaw)}x, webinfer/proxy ${f(vsProxy)}x throughput, target >= ${need}x and >= 2x ${verdict(ok)} | ` +
+        `${p2.conditions.total} calls: webinfer concurrent ${ms(p2.ms.webinfer.median)} (${f(s.webinfer, 0)}/s), ` +
+        `raw sequential ${ms(p2.ms.raw.median)} (${f(s.raw, 0)}/s), proxy sequential ${ms(p2.ms.proxy.median)} (${f(s.proxy, 0)}/s); ` +
+        `diagnostics: webinfer sequential ${f(s['webinfer-sequential'], 0)}/s, raw pipelined ${f(s['raw-pipelined'], 0)}/s, ` +
+        `webinfer concurrent with maxSize ${Object.keys(s).filter((k) => k.startsWith('webinfer-max')).map((k) => `${k.slice(12)} ${f(s[k], 0)}/s`).join(', ')}; ` +
+        `coalescing ${c.requests} requests in ${c.runs} runs (largest ${c.largestRun}); ` +
+        `engine alone, ms per sample by batch size: ${Object.entries(p2.perSampleMs ?? {}).map(([n, t]) => `${n}: ${ms(t)}`).join(', ')}; ` +
+        `rounds=${p2.rounds} ${where(p2.conditions)}`,
+    );
+  }
+  if (results.p3) {
+    const p3 = results.p3;
+    const h = p3.handOffMs.median;
+    const ok = h <= 1 && p3.allDetached;
+    targets.p3 = { ok, target: '<= 1 ms and not copied', ratio: h / p3.structuredCloneMs.median };
+    lines.push(
+      `P3 mlp 64 MiB: hand-off/structuredClone ${f(h / p3.structuredCloneMs.median, 4)}x, target <= 1 ms and no page-side copy ${verdict(ok)} | ` +
+        `predict() synchronous part ${ms(h)} (p90 ${ms(p3.handOffMs.p90)}), bare postMessage with transfer ${ms(p3.postMessageMs.median)} (p90 ${ms(p3.postMessageMs.p90)}), ` +
+        `structuredClone ${ms(p3.structuredCloneMs.median)}; ` +
+        `input detached after the call: ${p3.allDetached ? 'yes (transferred, not copied)' : 'NO'}; n=${p3.reps} ${where(p3.conditions)}`,
+    );
+  }
+  if (results.p4) {
+    const { webinfer: w, main: m } = results.p4.sides;
+    const ok = w.longTasks === 0;
+    targets.p4 = { ok, target: '0 long tasks for webinfer', webinfer: w.longTasks, main: m?.longTasks };
+    lines.push(
+      `P4 rec: long tasks webinfer ${w.longTasks} vs main ${m?.longTasks ?? '-'}, target 0 ${verdict(ok)} | ` +
+        `over ${f(w.seconds, 1)} s each: webinfer ${w.calls} calls (${ms(w.callMs.median)}), max frame gap ${ms(w.maxFrameGapMs)}, ` +
+        `${w.gapsOver50ms} gaps > 50 ms; main ${m?.calls} calls (${ms(m?.callMs.median)}), long tasks ${ms(m?.longTaskMs)} in all ` +
+        `(longest ${ms(m?.longestTaskMs)}), max frame gap ${ms(m?.maxFrameGapMs)}, ${m?.gapsOver50ms} gaps > 50 ms ${where(results.p4.conditions)}`,
+    );
+  }
+  for (const [key, p5] of Object.entries(results.p5 ?? {})) {
+    const ratio = p5.webinfer.median / p5.raw.median;
+    const ok = ratio <= 1.1;
+    targets[`p5.${key}`] = { ok, target: '<= 1.1x', ratio };
+    lines.push(
+      `P5 ${key}: warm start webinfer/raw ${f(ratio, 3)}x, target <= 1.1x ${verdict(ok)} | second and later page loads, navigation to first result: ` +
+        `webinfer ${ms(p5.webinfer.median)}, raw ${ms(p5.raw.median)} (first, cold loads: webinfer ${ms(p5.cold.webinfer)}, raw ${ms(p5.cold.raw)}); ` +
+        `n=${p5.webinfer.n} ${where(p5.conditions)}`,
+    );
+  }
+  results.targets = targets;
+  return lines;
+}

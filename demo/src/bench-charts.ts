@@ -1,0 +1,66 @@
+// The Benchmark panel's two charts, drawn with uPlot: a latency histogram and throughput against
+// concurrency, webinfer beside raw onnxruntime-web.
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+
+const colours = { webinfer: '#2563eb', raw: '#c2410c' } as const;
+const width = (host: HTMLElement): number => Math.max(280, Math.min(host.clientWidth || 700, 720));
+
+/** Counts of each side's latencies in shared bins between their 1st and 99th percentiles. */
+export function histogram(webinfer: readonly number[], raw: readonly number[], bins = 30): uPlot.AlignedData {
+  const all = [...webinfer, ...raw].sort((a, b) => a - b);
+  const low = all[Math.floor(all.length * 0.01)] ?? 0;
+  const high = all[Math.ceil(all.length * 0.99) - 1] ?? 1;
+  const step = Math.max((high - low) / bins, 1e-3);
+  const count = (values: readonly number[]): number[] => {
+    const counts = new Array<number>(bins).fill(0);
+    for (const v of values) {
+      const i = Math.min(bins - 1, Math.max(0, Math.floor((v - low) / step)));
+      counts[i] = (counts[i] ?? 0) + 1;
+    }
+    return counts;
+  };
+  const centres = Array.from({ length: bins }, (_, i) => low + (i + 0.5) * step);
+  return [centres, count(webinfer), count(raw)];
+}
+
+export function latencyChart(host: HTMLElement, data: uPlot.AlignedData): uPlot {
+  // uPlot types its path builders as optional; the full build (the one bundled) has them.
+  const bars = (align: -1 | 1): Partial<uPlot.Series> =>
+    uPlot.paths.bars === undefined ? {} : { paths: uPlot.paths.bars({ size: [0.45], align }), points: { show: false } };
+  return new uPlot(
+    {
+      title: 'Latency per call (sequential calls)',
+      width: width(host),
+      height: 240,
+      scales: { x: { time: false } },
+      axes: [{ label: 'ms per call' }, { label: 'calls' }],
+      series: [
+        { label: 'ms', value: (_u, v) => (v == null ? '–' : v.toFixed(2)) },
+        { label: 'webinfer', stroke: colours.webinfer, fill: `${colours.webinfer}99`, ...bars(-1) },
+        { label: 'raw ORT in a worker', stroke: colours.raw, fill: `${colours.raw}99`, ...bars(1) },
+      ],
+    },
+    data,
+    host,
+  );
+}
+
+export function throughputChart(host: HTMLElement, data: uPlot.AlignedData): uPlot {
+  return new uPlot(
+    {
+      title: 'Throughput against calls in flight',
+      width: width(host),
+      height: 240,
+      scales: { x: { time: false, distr: 3, log: 2 } },
+      axes: [{ label: 'calls in flight' }, { label: 'calls / s' }],
+      series: [
+        { label: 'in flight' },
+        { label: 'webinfer (coalesced)', stroke: colours.webinfer, width: 2, points: { show: true } },
+        { label: 'raw ORT in a worker (queued)', stroke: colours.raw, width: 2, points: { show: true } },
+      ],
+    },
+    data,
+    host,
+  );
+}

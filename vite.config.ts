@@ -1,10 +1,11 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { defineConfig, type Plugin } from 'vite';
+import { defineConfig, type Plugin, type Rolldown } from 'vite';
 
 const require = createRequire(import.meta.url);
 const ortDist = dirname(require.resolve('onnxruntime-web/wasm'));
+const tfjsWasmDist = dirname(require.resolve('@tensorflow/tfjs-backend-wasm'));
 
 // The worker imports onnxruntime-web at run time from dist/ort/, as plain files: bundling it would
 // inline its multi-megabyte wasm as base64 and force every page to take every build.
@@ -17,20 +18,51 @@ const ortFiles = [
   'ort-wasm-simd-threaded.asyncify.wasm',
 ];
 
-function copyOrtRuntime(): Plugin {
+/** Copies runtime files, as they are, into a folder of dist/ that the worker fetches them from. */
+function copyRuntimeFiles(folder: string, from: string, files: readonly string[]): Plugin {
   return {
-    name: 'webinfer:copy-ort-runtime',
+    name: `webinfer:copy-runtime-files:${folder}`,
     writeBundle({ dir }) {
-      const target = join(dir ?? 'dist', 'ort');
+      const target = join(dir ?? 'dist', folder);
       mkdirSync(target, { recursive: true });
-      for (const file of ortFiles) copyFileSync(join(ortDist, file), join(target, file));
+      for (const file of files) copyFileSync(join(from, file), join(target, file));
     },
   };
+}
+
+// TF.js itself is bundled into the worker's lazily imported TF.js chunk; only its WASM backend's
+// binaries are fetched at run time, from dist/tfjs/ (setWasmPaths), never from a CDN.
+const tfjsWasmFiles = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'];
+
+// tfjs-backend-wasm starts its pthread workers from `factory.toString()`, so that function must not
+// refer to anything outside itself. Its one outside name, emscripten's `_scriptDir` (undefined in a
+// worker anyway), is guarded by `typeof`, which minification rewrites into a bare reference that
+// throws in those workers: drop the name before the bundler sees it.
+function selfContainedTfjsWasmFactory(): Plugin {
+  return {
+    name: 'webinfer:self-contained-tfjs-wasm-factory',
+    transform(code, id) {
+      if (!id.includes('tfjs-backend-wasm-threaded-simd.js')) return null;
+      return code
+        .replace('typeof _scriptDir !== "undefined" && _scriptDir', 'false')
+        .replace('Module["mainScriptUrlOrBlob"]||_scriptDir', 'Module["mainScriptUrlOrBlob"]');
+    },
+  };
+}
+
+// TF.js's chunks are named after their package (tfjs-core, tfjs-backend-wasm…) rather than 'dist',
+// the folder their entry sits in, so that what a page downloads can be read off its file names.
+function chunkFileNames(chunk: Rolldown.PreRenderedChunk): string {
+  const ids = chunk.facadeModuleId === null ? chunk.moduleIds : [chunk.facadeModuleId];
+  const tfjsPackage = ids.map((id) => /@tensorflow[\\/](tfjs-[\w-]+)[\\/]/.exec(id)?.[1]).find(Boolean);
+  return `chunks/${tfjsPackage ?? '[name]'}-[hash].js`;
 }
 
 // Two builds into one dist/: `vite build` (ESM page entry, worker, runtime files) and
 // `vite build --mode iife` (one file for a plain <script> tag, global `webinfer`).
 export default defineConfig(({ mode }) => ({
+  // public/ holds the demo's assets, not the SDK's.
+  publicDir: false,
   define: mode === 'iife' ? { 'import.meta.url': 'undefined' } : {},
   build:
     mode === 'iife'
@@ -45,7 +77,11 @@ export default defineConfig(({ mode }) => ({
             formats: ['es'],
             fileName: (_format, name) => `${name}.js`,
           },
-          rollupOptions: { output: { chunkFileNames: 'chunks/[name]-[hash].js' } },
+          rollupOptions: { output: { chunkFileNames } },
         },
-  plugins: mode === 'iife' ? [] : [copyOrtRuntime()],
+  plugins: mode === 'iife' ? [] : [
+        copyRuntimeFiles('ort', ortDist, ortFiles),
+        copyRuntimeFiles('tfjs', tfjsWasmDist, tfjsWasmFiles),
+        selfContainedTfjsWasmFactory(),
+      ],
 }));

@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
 
 const repo = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 const sdkDist = join(repo, 'dist');
@@ -15,6 +16,11 @@ const modelFile = join(
   'assets',
   'ch_ppocr_mobile_v2.0_cls_infer.onnx',
 );
+
+// A TF.js graph model for the TF.js panel: @vladmandic/human's `exports` hide models/, so go up from
+// its entry to the package folder.
+const humanEntry = createRequire(import.meta.url).resolve('@vladmandic/human');
+const humanModels = join(humanEntry.slice(0, humanEntry.lastIndexOf(`${sep}human${sep}`) + `${sep}human`.length), 'models');
 
 const isolation = {
   'Cross-Origin-Opener-Policy': 'same-origin',
@@ -33,6 +39,7 @@ function extraFiles(): Map<string, string> {
     if (entry.isFile() && !path.startsWith('types/')) files.set(`sdk/${path}`, file);
   }
   files.set('models/ch_ppocr_mobile_v2.0_cls_infer.onnx', modelFile);
+  for (const file of ['emotion.json', 'emotion.bin']) files.set(`models/tfjs/${file}`, join(humanModels, file));
   return files;
 }
 
@@ -41,6 +48,7 @@ const contentTypes: Record<string, string> = {
   '.mjs': 'text/javascript',
   '.wasm': 'application/wasm',
   '.onnx': 'application/octet-stream',
+  '.json': 'application/json',
 };
 
 function sdkAndModel(): Plugin {
@@ -65,6 +73,55 @@ function sdkAndModel(): Plugin {
   };
 }
 
+// The demo as an installable, offline PWA: Workbox precaches the shell, the SDK, the CPU runtime
+// and the default model, so one online visit is enough. The WebGPU runtime (26 MB, only for
+// machines with a hardware adapter) and other models are cached on first use instead. The SDK keeps
+// its own copies of models and wasm in Cache Storage too; the service worker is what makes the
+// HTML and JavaScript available offline.
+function offlineApp(): Plugin[] {
+  return VitePWA({
+    registerType: 'autoUpdate',
+    injectRegister: false, // demo/src/pwa.ts registers it, to show its state in the page
+    manifest: {
+      name: 'webinfer demo: text orientation',
+      short_name: 'webinfer',
+      description: 'An ONNX model running in a Web Worker, on WebGPU or WASM, offline.',
+      start_url: './',
+      scope: './',
+      display: 'standalone',
+      background_color: '#ffffff',
+      theme_color: '#2563eb',
+      icons: [
+        { src: 'icon-192.png', sizes: '192x192', type: 'image/png' },
+        { src: 'icon-512.png', sizes: '512x512', type: 'image/png' },
+        { src: 'icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+        { src: 'icon.svg', sizes: 'any', type: 'image/svg+xml' },
+      ],
+    },
+    workbox: {
+      globPatterns: [
+        '**/*.{html,js,css,svg,png,webmanifest}',
+        'sdk/ort/ort.wasm.min.mjs',
+        'sdk/ort/ort-wasm-simd-threaded.{mjs,wasm}',
+        'models/ch_ppocr_mobile_v2.0_cls_infer.onnx',
+      ],
+      // sdk/icon*: the SDK build's copy of public/, which the SDK itself never loads.
+      globIgnores: ['sdk/ort/*asyncify*', 'sdk/ort/ort.webgpu*', 'sdk/icon*'],
+      maximumFileSizeToCacheInBytes: 32 * 1024 * 1024,
+      clientsClaim: true,
+      skipWaiting: true,
+      runtimeCaching: [
+        {
+          // The WebGPU runtime, TF.js runtimes, and any other model: cached when first used.
+          urlPattern: ({ url, sameOrigin }) => sameOrigin && /\/(sdk|models)\//.test(url.pathname),
+          handler: 'CacheFirst',
+          options: { cacheName: 'webinfer-demo-runtime', expiration: { maxEntries: 32 } },
+        },
+      ],
+    },
+  });
+}
+
 export default defineConfig({
   root: join(repo, 'demo'),
   base: './',
@@ -72,5 +129,5 @@ export default defineConfig({
   build: { outDir: join(repo, 'demo-dist'), emptyOutDir: true, target: 'es2022', reportCompressedSize: false },
   server: { host: '127.0.0.1', port: 5174, headers: isolation },
   preview: { host: '127.0.0.1', port: 4174, strictPort: true, headers: isolation },
-  plugins: [sdkAndModel()],
+  plugins: [sdkAndModel(), offlineApp()],
 });

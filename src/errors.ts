@@ -34,6 +34,14 @@ export class LoadError extends WebinferError {
   override name = 'LoadError';
 }
 
+/**
+ * A downloaded file did not match the `integrity` digest it was loaded with; nothing was cached.
+ * A LoadError too: `instanceof LoadError` and `isLoadError` hold; `isIntegrityError` tells it apart.
+ */
+export class IntegrityError extends LoadError {
+  override name = 'IntegrityError';
+}
+
 /** A backend was asked for (or needed) and this browser cannot provide it. */
 export class BackendUnavailableError extends WebinferError {
   override name = 'BackendUnavailableError';
@@ -42,6 +50,11 @@ export class BackendUnavailableError extends WebinferError {
 /** The engine failed while running a request the SDK had accepted. */
 export class InferenceError extends WebinferError {
   override name = 'InferenceError';
+}
+
+/** The runtime ran out of memory for a request (the wasm heap, or a GPU buffer). The model keeps serving. */
+export class OutOfMemoryError extends WebinferError {
+  override name = 'OutOfMemoryError';
 }
 
 /** The model was disposed before or while the call was pending. */
@@ -63,8 +76,10 @@ const errorClasses = {
   WebinferError,
   InputError,
   LoadError,
+  IntegrityError,
   BackendUnavailableError,
   InferenceError,
+  OutOfMemoryError,
   DisposedError,
   WorkerCrashedError,
   AbortError,
@@ -72,18 +87,27 @@ const errorClasses = {
 
 export type ErrorName = keyof typeof errorClasses;
 
-// `instanceof` fails across realms (iframes, a second copy of the SDK), so guards compare names.
+// `instanceof` fails across realms (iframes, a second copy of the SDK), so guards compare names, and
+// follow the class hierarchy by name: an IntegrityError is a LoadError.
+const parentOf: Partial<Record<ErrorName, ErrorName>> = { IntegrityError: 'LoadError' };
+
 function hasName(error: unknown, name: ErrorName): boolean {
-  return error instanceof Error && error.name === name;
+  if (!(error instanceof Error)) return false;
+  for (let kind: string | undefined = error.name; kind !== undefined; kind = parentOf[kind as ErrorName]) {
+    if (kind === name) return true;
+  }
+  return false;
 }
 
 export const isWebinferError = (e: unknown): e is WebinferError =>
   e instanceof Error && e.name in errorClasses && 'backend' in e;
 export const isInputError = (e: unknown): e is InputError => hasName(e, 'InputError');
 export const isLoadError = (e: unknown): e is LoadError => hasName(e, 'LoadError');
+export const isIntegrityError = (e: unknown): e is IntegrityError => hasName(e, 'IntegrityError');
 export const isBackendUnavailableError = (e: unknown): e is BackendUnavailableError =>
   hasName(e, 'BackendUnavailableError');
 export const isInferenceError = (e: unknown): e is InferenceError => hasName(e, 'InferenceError');
+export const isOutOfMemoryError = (e: unknown): e is OutOfMemoryError => hasName(e, 'OutOfMemoryError');
 export const isDisposedError = (e: unknown): e is DisposedError => hasName(e, 'DisposedError');
 export const isWorkerCrashedError = (e: unknown): e is WorkerCrashedError =>
   hasName(e, 'WorkerCrashedError');

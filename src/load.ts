@@ -1,9 +1,13 @@
 import { proxy, transfer } from 'comlink';
-import { AbortError, InputError } from './errors.js';
+import { abortedError, cancellable } from './cancellation.js';
+import { InputError } from './errors.js';
 import { bundleBaseUrl } from './bundle-url.js';
-import { Model } from './model.js';
-import type { LoadRequest, ModelBytesOrUrl } from './protocol.js';
-import type { EngineKind, LoadOptions, ModelSource } from './types.js';
+import { requestPersistence } from './cache.js';
+import { integrityByUrl } from './integrity-option.js';
+import { Model, type Placement } from './model.js';
+import type { LoadRequest, ModelBytesOrUrl, ProgressSink, WarningSink } from './protocol.js';
+import { artifactsFromHandler, describeTfjsArtifacts, isTfjsArtifacts, isTfjsLoadHandler } from './tfjs-artifacts.js';
+import type { BackendChange, EngineKind, LoadOptions, ModelSource } from './types.js';
 import { viaWorker, workerFor } from './worker-client.js';
 
 const defaultBatch = { maxSize: 64, maxDelayMs: 0 };
@@ -19,11 +23,13 @@ function describeSource(source: ModelSource): { bytesOrUrl: ModelBytesOrUrl; tra
     const bytes = (whole && source.buffer instanceof ArrayBuffer ? source.buffer : source.slice().buffer) as ArrayBuffer;
     return { bytesOrUrl: { kind: 'bytes', bytes }, transfer: [bytes] };
   }
-  throw new InputError(`load expects a URL, an ArrayBuffer or a Uint8Array, got ${source === null ? 'null' : typeof source}`);
+  if (isTfjsArtifacts(source)) return describeTfjsArtifacts(source);
+  throw new InputError(`load expects a URL, an ArrayBuffer, a Uint8Array or TF.js artifacts, got ${source === null ? 'null' : typeof source}`);
 }
 
 function inferEngine(source: ModelBytesOrUrl, requested: EngineKind | undefined): EngineKind {
   if (requested !== undefined) return requested;
+  if (source.kind === 'tfjs-artifacts') return 'tfjs';
   if (source.kind === 'url' && new URL(source.url).pathname.endsWith('.json')) return 'tfjs';
   return 'onnx';
 }
@@ -40,37 +46,63 @@ function batchSettings(batch: LoadOptions['batch']): LoadRequest['batch'] {
   return settings;
 }
 
-function abortError(signal: AbortSignal): AbortError {
-  return new AbortError(`load was aborted: ${String(signal.reason)}`, { cause: signal.reason });
-}
-
 /**
  * Loads a model into the SDK's worker. The source is a URL (fetched by the worker) or the model's
  * bytes (transferred to the worker: an ArrayBuffer, or a Uint8Array covering one, is detached).
  */
 export async function load(source: ModelSource, options: LoadOptions = {}): Promise<Model> {
-  const { signal } = options;
-  if (signal?.aborted) throw abortError(signal);
-  const { bytesOrUrl, transfer: buffers } = describeSource(source);
+  if (options.signal?.aborted) throw abortedError('load', options.signal);
+  const { bytesOrUrl, transfer: buffers } = describeSource(isTfjsLoadHandler(source) ? await artifactsFromHandler(source) : source);
   const baseUrl = options.baseUrl === undefined ? bundleBaseUrl() : new URL(options.baseUrl, document.baseURI);
   const request: LoadRequest = {
     source: bytesOrUrl,
     engine: inferEngine(bytesOrUrl, options.engine),
     backend: options.backend ?? 'auto',
     batch: batchSettings(options.batch),
-    ortBaseUrl: new URL('ort/', baseUrl).href,
+    sdkBaseUrl: baseUrl.href,
     numThreads: options.numThreads,
+    integrity: integrityByUrl(options.integrity, bytesOrUrl.kind === 'url' ? bytesOrUrl.url : undefined),
+    cache: options.cache ?? true,
   };
-  const client = workerFor(baseUrl);
   const onProgress = options.onProgress === undefined ? undefined : proxy(options.onProgress);
-  const loading = viaWorker(client, client.host.load(transfer(request, buffers), onProgress));
-  if (signal === undefined) return new Model(client, await loading);
-  const aborted = new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(abortError(signal)), { once: true }));
-  try {
-    return new Model(client, await Promise.race([loading, aborted]));
-  } catch (error) {
-    // A load that finishes after its caller gave up must not leak a model in the worker.
-    if (signal.aborted) void loading.then((info) => client.host.dispose(info.id), () => undefined);
-    throw error;
-  }
+  const warn = options.onWarning ?? ((warning) => console.warn(`webinfer: ${warning.message}`));
+  if (options.persist === true) void persist(warn, bytesOrUrl);
+  const placement = await place(baseUrl, request, buffers, onProgress, options, proxy(warn));
+  // A model fetched from a URL can be loaded again if its worker dies; bytes were handed over for good.
+  const reload = bytesOrUrl.kind === 'url' ? () => place(baseUrl, request, [], undefined, reloadOptions(options)) : undefined;
+  return new Model(placement, reload);
+}
+
+/** A reload happens on its own, later: no caller's signal or deadline applies, only the listener. */
+function reloadOptions({ onBackendChange }: LoadOptions): Pick<LoadOptions, 'onBackendChange'> {
+  return onBackendChange === undefined ? {} : { onBackendChange };
+}
+
+/** Loads a model into the worker for `baseUrl` (starting it if needed). */
+async function place(
+  baseUrl: URL,
+  request: LoadRequest,
+  buffers: ArrayBuffer[],
+  onProgress: ProgressSink | undefined,
+  options: Pick<LoadOptions, 'signal' | 'timeoutMs' | 'onBackendChange'>,
+  onWarning?: WarningSink,
+): Promise<Placement> {
+  const client = workerFor(baseUrl);
+  let placed: Placement | undefined;
+  // The worker may move the model to another backend later (GPU device lost): keep model.backend true.
+  const onBackendChange = proxy((change: BackendChange) => {
+    if (placed !== undefined) placed.info = { ...placed.info, backend: change.to, backendReason: change.reason };
+    options.onBackendChange?.(change);
+  });
+  const loading = viaWorker(client, client.host.load(transfer(request, buffers), onProgress, onWarning, onBackendChange));
+  // A load that finishes after its caller gave up must not leak a model in the worker.
+  const discard = () => void loading.then((info) => client.host.dispose(info.id), () => undefined);
+  placed = { client, info: await cancellable('load', loading, options, discard) };
+  return placed;
+}
+
+async function persist(warn: WarningSink, source: ModelBytesOrUrl): Promise<void> {
+  if (await requestPersistence()) return;
+  const url = source.kind === 'url' ? source.url : 'bytes';
+  warn({ code: 'persist-denied', source: url, message: 'the browser declined persistent storage: cached models may be evicted under storage pressure' });
 }

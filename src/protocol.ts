@@ -1,7 +1,12 @@
 // Everything that crosses the page <-> worker boundary, in one place. Types only.
-import type { Backend, BackendRequest, EngineKind, LoadProgress, TensorInfo, Tensors } from './types.js';
+import type { WireError } from './errors.js';
+import type { Backend, BackendChange, BackendRequest, CacheMode, EngineKind, LoadProgress, LoadWarning, TensorInfo, Tensors } from './types.js';
 
-export type ModelBytesOrUrl = { kind: 'url'; url: string } | { kind: 'bytes'; bytes: ArrayBuffer };
+export type ModelBytesOrUrl =
+  | { kind: 'url'; url: string }
+  | { kind: 'bytes'; bytes: ArrayBuffer }
+  /** A TF.js model from memory: model.json as text, and its weight shards in manifest order. */
+  | { kind: 'tfjs-artifacts'; modelJson: string; weights: ArrayBuffer[] };
 
 export interface LoadRequest {
   source: ModelBytesOrUrl;
@@ -9,9 +14,12 @@ export interface LoadRequest {
   backend: BackendRequest;
   /** Coalescing: most rows per engine run (1 = off) and how long an idle engine waits. */
   batch: { maxSize: number; maxDelayMs: number };
-  /** Absolute URL of the folder holding the onnxruntime-web files. */
-  ortBaseUrl: string;
+  /** Absolute URL of the SDK's folder; each engine's runtime files sit in a subfolder (ort/, tfjs/). */
+  sdkBaseUrl: string;
   numThreads: number | undefined;
+  /** SRI digests by absolute file URL (the model's, and any file it pulls in, e.g. TF.js shards). */
+  integrity: Record<string, string>;
+  cache: CacheMode;
 }
 
 export interface ModelInfo {
@@ -32,15 +40,47 @@ export interface ModelStats {
   requests: number;
   /** Most requests one run has served. */
   largestRun: number;
+  /**
+   * TF.js models only: tensors alive in the worker's TF.js engine (every TF.js model's weights
+   * included). Unchanged between calls unless something leaks.
+   */
+  engineTensors?: number;
 }
 
 export type ProgressSink = (progress: LoadProgress) => void;
+export type WarningSink = (warning: LoadWarning) => void;
+export type BackendChangeSink = (change: BackendChange) => void;
+
+/** One predict or predictBatch call: its feeds objects, and an id to cancel it by. */
+export interface PredictCall {
+  callId: number;
+  requests: Tensors[];
+}
+
+export type PredictOutcome = { results: Tensors[] } | { error: WireError };
 
 /** The worker's API as the page sees it through Comlink. */
 export interface HostApi {
-  load(request: LoadRequest, onProgress?: ProgressSink): Promise<ModelInfo>;
-  /** Runs one or more requests; each is coalesced with concurrent callers where the model allows. */
-  predict(modelId: number, requests: Tensors[]): Promise<Tensors[]>;
+  /** `onBackendChange` stays connected for the model's life (WebGPU device loss moves it to WASM). */
+  load(
+    request: LoadRequest,
+    onProgress?: ProgressSink,
+    onWarning?: WarningSink,
+    onBackendChange?: BackendChangeSink,
+  ): Promise<ModelInfo>;
+  /**
+   * Runs the calls a page gathered in one task; each call's requests are coalesced with concurrent
+   * ones where the model allows. Each call settles on its own: one outcome per call, in order.
+   */
+  predict(modelId: number, calls: PredictCall[]): Promise<PredictOutcome[]>;
+  /** Drops a call's requests that are still queued (they reject with AbortError). */
+  cancel(modelId: number, callId: number): void;
+  /** Holds a Web Lock of this name until the worker dies, so that the page can tell when it does. */
+  holdLock(name: string): Promise<void>;
+  /** Test hook: makes the worker close itself, as if the browser had killed it. */
+  crashForTesting(): void;
+  /** Test hook: destroys the GPU device of a WebGPU model, as a driver reset would. */
+  loseDeviceForTesting(modelId: number): void;
   stats(modelId: number): ModelStats;
   dispose(modelId: number): Promise<void>;
 }

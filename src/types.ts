@@ -39,7 +39,8 @@ export interface TensorInfo {
   shape: readonly Dim[];
 }
 
-export type Backend = 'webgpu' | 'wasm';
+/** 'cpu' is TF.js's plain-JavaScript backend: TF.js models only, and only when asked for by name. */
+export type Backend = 'webgpu' | 'wasm' | 'cpu';
 export type BackendRequest = 'auto' | Backend;
 export type EngineKind = 'onnx' | 'tfjs';
 
@@ -52,17 +53,49 @@ export interface BatchOptions {
 
 export type LoadProgress =
   | { phase: 'download'; loaded: number; total: number | undefined }
+  /** The model came from Cache Storage: no download. */
+  | { phase: 'cache'; loaded: number; total: number }
   | { phase: 'init' };
 
+/**
+ * Something went wrong that did not stop the load, e.g. the model could not be cached for lack of
+ * quota: it still runs, and will be downloaded again next time.
+ */
+export interface LoadWarning {
+  /**
+   * 'quota': too little storage to cache the file; 'cache-failed': Cache Storage refused it;
+   * 'cache-unavailable': no Cache Storage here (insecure context); 'persist-denied': the browser
+   * declined `persist: true`.
+   */
+  code: 'quota' | 'cache-failed' | 'cache-unavailable' | 'persist-denied';
+  message: string;
+  /** The file concerned. */
+  source: string;
+}
+
+/**
+ * true: use a cached copy without asking the network (offline-first); 'revalidate': ask the server
+ * first (If-None-Match / If-Modified-Since), use the copy on 304 or when offline; false: no cache.
+ */
+export type CacheMode = boolean | 'revalidate';
+
 export interface LoadOptions {
-  /** 'auto' (default): a hardware WebGPU adapter if there is one, else WASM. */
+  /** 'auto' (default): a hardware WebGPU adapter if there is one, else WASM. 'cpu': TF.js models only. */
   backend?: BackendRequest;
   /** Needed only when the source does not say (bytes default to 'onnx'). */
   engine?: EngineKind;
   onProgress?: (progress: LoadProgress) => void;
   /** Coalescing of concurrent predict calls; `false` runs every call on its own. */
   batch?: BatchOptions | false;
+  /** Rejects the load with AbortError when it fires. */
   signal?: AbortSignal;
+  /** Rejects the load with AbortError after this many milliseconds. */
+  timeoutMs?: number;
+  /**
+   * Called if the model moves to another backend while serving: a lost WebGPU device (or a failed
+   * WebGPU run) moves it to WASM, replaying the batch in flight. `model.backend` follows.
+   */
+  onBackendChange?: (change: BackendChange) => void;
   /**
    * Where the SDK's files (webinfer.worker.js, ort/) are served. Defaults to the folder of the
    * bundle itself; set it when a bundler moved the SDK's page code elsewhere.
@@ -70,6 +103,54 @@ export interface LoadOptions {
   baseUrl?: string | URL;
   /** WASM threads; default: up to 4 when the page is cross-origin isolated, else 1. */
   numThreads?: number;
+  /**
+   * SRI digest(s) the downloaded bytes must match (`'sha256-<base64>'`), checked before the bytes
+   * are used or cached. A string covers the model URL itself; a map covers several files (a TF.js
+   * model.json and its weight shards), keyed by URL relative to the model URL or absolute.
+   */
+  integrity?: string | Readonly<Record<string, string>>;
+  /** Cache Storage for URL sources; default true (offline-first). See CacheMode. */
+  cache?: CacheMode;
+  /** Ask the browser to keep the cache under storage pressure (`navigator.storage.persist()`). */
+  persist?: boolean;
+  /** Problems that do not fail the load (see LoadWarning); default: console.warn. */
+  onWarning?: (warning: LoadWarning) => void;
 }
 
-export type ModelSource = string | URL | ArrayBuffer | Uint8Array;
+/**
+ * A TF.js model held in memory: model.json's content and its weight data (the manifest's shards in
+ * order, or all of them in one buffer). The buffers are transferred to the worker like model bytes.
+ */
+export interface TfjsArtifacts {
+  modelJson: object | string;
+  weights: ArrayBuffer | Uint8Array | readonly (ArrayBuffer | Uint8Array)[];
+}
+
+/** Anything with tf.io's IOHandler `load()`: its artifacts are read on the page and sent as TfjsArtifacts. */
+export interface TfjsLoadHandler {
+  load(): Promise<TfjsModelArtifacts>;
+}
+
+/** The part of tf.io.ModelArtifacts webinfer reads; declared here so the page never imports TF.js. */
+export interface TfjsModelArtifacts {
+  modelTopology?: object | ArrayBuffer;
+  weightSpecs?: object[];
+  weightData?: ArrayBuffer | ArrayBuffer[];
+  format?: string;
+  generatedBy?: string;
+  convertedBy?: string | null;
+  signature?: object;
+  userDefinedMetadata?: Record<string, unknown>;
+  modelInitializer?: object;
+  initializerSignature?: object;
+  trainingConfig?: object;
+}
+
+/** The model moved to another backend while serving (WebGPU device lost, or a WebGPU run failed). */
+export interface BackendChange {
+  from: Backend;
+  to: Backend;
+  reason: string;
+}
+
+export type ModelSource = string | URL | ArrayBuffer | Uint8Array | TfjsArtifacts | TfjsLoadHandler;

@@ -1,5 +1,8 @@
 import { importWebinfer, type Model } from './sdk.js';
+import { mountDelivery } from './delivery.js';
 import { inputHeight, inputWidth, renderText, toInput } from './preprocess.js';
+import { mountBenchPanel } from './bench-panel.js';
+import { mountTfjsPanel } from './tfjs-panel.js';
 
 const modelUrl = 'models/ch_ppocr_mobile_v2.0_cls_infer.onnx';
 const labels = ['upright', 'upside down'] as const;
@@ -61,13 +64,22 @@ function showPrediction(probs: readonly number[]): void {
 
 async function main(): Promise<void> {
   ui.status.textContent = 'Loading the SDK and the model…';
-  const { load } = await importWebinfer();
-  const model = await load(modelUrl, {
+  const webinfer = await importWebinfer();
+  const delivery = mountDelivery(webinfer, element('delivery'));
+  const loadStart = performance.now();
+  const model = await webinfer.load(modelUrl, {
     onProgress: (p) => {
+      delivery.onProgress(p);
       ui.status.textContent =
-        p.phase === 'download' ? `Downloading the model… ${(p.loaded / 1024).toFixed(0)} KiB` : 'Starting the runtime…';
+        p.phase === 'download'
+          ? `Downloading the model… ${(p.loaded / 1024).toFixed(0)} KiB`
+          : p.phase === 'cache'
+            ? 'Model found in the cache.'
+            : 'Starting the runtime…';
     },
+    onWarning: delivery.onWarning,
   });
+  delivery.loaded(performance.now() - loadStart);
   ui.backend.textContent = model.backend;
   ui.reason.textContent = model.backendReason;
   const shape = (dims: readonly (number | string)[]): string => dims.map((d) => (typeof d === 'number' && d >= 0 ? d : '?')).join(', ');
@@ -113,3 +125,5 @@ async function main(): Promise<void> {
 }
 
 main().catch(fail);
+mountTfjsPanel(element('tfjs-panel'), ui.canvas);
+mountBenchPanel(element('bench-panel'), modelUrl, [1, 3, inputHeight, inputWidth]);

@@ -59,6 +59,8 @@ export interface BackendChoice {
 export function chooseBackend(requested: BackendRequest, caps: Capabilities): BackendChoice {
   const gpu = caps.webgpu;
   const wasmReason = `WASM SIMD, ${caps.threads ? 'multi-threaded (cross-origin isolated)' : 'single-threaded (not cross-origin isolated)'}`;
+  // Plain JavaScript runs anywhere, but far slower than WASM: never chosen unless named.
+  if (requested === 'cpu') return { backend: 'cpu', reason: "TF.js's plain-JavaScript cpu backend, as requested" };
   if (requested === 'webgpu') {
     if (!gpu.available) throw new BackendUnavailableError(`backend 'webgpu' is unavailable: ${gpu.why}`, { backend: 'webgpu' });
     return { backend: 'webgpu', reason: `WebGPU on ${gpu.description}, as requested` };

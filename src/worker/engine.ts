@@ -1,3 +1,4 @@
+import type { ModelStats, ProgressSink } from '../protocol.js';
 import type { Backend, TensorInfo, Tensors } from '../types.js';
 
 /** The seam between the host and a runtime. Engines know nothing of Comlink or batching. */
@@ -6,6 +7,12 @@ export interface Engine {
   readonly outputs: TensorInfo[];
   run(feeds: Tensors): Promise<Tensors>;
   dispose(): Promise<void>;
+  /** Engine-specific counters merged into the model's stats (TF.js: its live tensor count). */
+  stats?(): Partial<ModelStats>;
+  /** Settles, with the reason, if the engine's GPU device is lost for good. */
+  readonly lost?: Promise<string>;
+  /** Test hook: destroys the engine's GPU device, as a driver reset would. */
+  loseDeviceForTesting?(): void;
 }
 
 export interface EngineSetup {
@@ -18,4 +25,16 @@ export interface EngineSetup {
   /** Absolute URL of the folder with the runtime's files. */
   runtimeBaseUrl: string;
   numThreads: number;
+  /** TF.js weight shards given in memory; undefined when they are to be fetched next to the model URL. */
+  weights: ArrayBuffer[] | undefined;
+  /**
+   * Fetches a further file the model names (TF.js weight shards) the way the model itself was
+   * fetched: same cache mode, integrity and warnings; progress of that file goes to `onProgress`.
+   */
+  fetchFile(url: string, onProgress: ProgressSink): Promise<Uint8Array>;
+  /**
+   * Where the engine reports the progress of its own downloads, all files summed, and then
+   * `{ phase: 'init' }` once it has everything and starts the runtime.
+   */
+  onProgress: ProgressSink;
 }

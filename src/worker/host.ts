@@ -1,30 +1,29 @@
 import { releaseProxy, transfer, type Remote } from 'comlink';
-import { DisposedError, InferenceError, LoadError, WebinferError } from '../errors.js';
-import type { HostApi, LoadRequest, ModelInfo, ModelStats, ProgressSink } from '../protocol.js';
+import { AbortError, DisposedError, InferenceError, toWire, WebinferError } from '../errors.js';
+import type {
+  BackendChangeSink,
+  HostApi,
+  LoadRequest,
+  ModelInfo,
+  ModelStats,
+  PredictCall,
+  PredictOutcome,
+  ProgressSink,
+  WarningSink,
+} from '../protocol.js';
 import { concatRows, isSymbolic, prepareTransfer, rowsOf, splitRows } from '../tensor.js';
-import type { EngineKind, TensorInfo, Tensors } from '../types.js';
-import { chooseBackend, detectCapabilities } from './backends.js';
+import type { BackendChange, LoadProgress, LoadWarning, TensorInfo, Tensors } from '../types.js';
+import { BatchTuner } from './batch-tuner.js';
 import { Batcher } from './batcher.js';
-import type { Engine, EngineSetup } from './engine.js';
-import { fetchModel } from './fetch-model.js';
-
-interface EngineModule {
-  /** Starts fetching the runtime for a backend so that it downloads alongside the model. */
-  warmUp(backend: EngineSetup['backend'], runtimeBaseUrl: string, numThreads: number): Promise<unknown>;
-  create(setup: EngineSetup): Promise<Engine>;
-}
-
-// Engines load lazily, so a page only downloads the runtime its models use.
-const engineModules: Record<EngineKind, (source: string) => Promise<EngineModule>> = {
-  onnx: () => import('./onnx.js'),
-  tfjs: (source) =>
-    Promise.reject(new LoadError(`model ${source} needs the TF.js engine, which this build does not include yet`, { source })),
-};
+import type { Engine } from './engine.js';
+import { loadEngine } from './load-engine.js';
 
 interface HostedModel {
   engine: Engine;
   batcher: Batcher<Tensors, Tensors>;
   stats: ModelStats;
+  /** Lets go of the page's callbacks kept for the model's life. */
+  release(): void;
 }
 
 /** Dim 0 batches only when it is symbolic in every input and output. */
@@ -39,17 +38,25 @@ function batchKey(feeds: Tensors): string | null {
   return tensors.map((tensor) => `${tensor.dtype}[${tensor.dims.slice(1).join(',')}]`).join(';');
 }
 
-function hostModel(engine: Engine, batch: LoadRequest['batch']): HostedModel {
+function hostModel(engine: Engine, batch: LoadRequest['batch']): Omit<HostedModel, 'release'> {
   const batchable = batch.maxSize > 1 && hasBatchDim(engine.inputs) && hasBatchDim(engine.outputs);
   const stats: ModelStats = { runs: 0, requests: 0, largestRun: 0 };
+  const tuner = new BatchTuner(batch.maxSize);
   const run = async (requests: Tensors[]): Promise<Tensors[]> => {
     stats.runs += 1;
     stats.requests += requests.length;
     stats.largestRun = Math.max(stats.largestRun, requests.length);
-    if (requests.length === 1) return [await engine.run(requests[0] as Tensors)];
+    const rows = requests.map(rowsOf);
+    const started = performance.now();
+    if (requests.length === 1) {
+      const outputs = await engine.run(requests[0] as Tensors);
+      tuner.record(rows[0] as number, performance.now() - started);
+      return [outputs];
+    }
     const outputs = await engine.run(concatRows(requests));
+    tuner.record(rows.reduce((sum, n) => sum + n, 0), performance.now() - started);
     try {
-      return splitRows(outputs, requests.map(rowsOf));
+      return splitRows(outputs, rows);
     } catch (cause) {
       throw new InferenceError(`could not split a batched run: ${String(cause)}`, { cause });
     }
@@ -58,8 +65,13 @@ function hostModel(engine: Engine, batch: LoadRequest['batch']): HostedModel {
     ...batch,
     sizeOf: rowsOf,
     keyOf: (feeds) => (batchable ? batchKey(feeds) : null),
+    limit: () => tuner.limit(),
   });
   return { engine, batcher, stats };
+}
+
+function asWebinferError(error: unknown): WebinferError {
+  return error instanceof WebinferError ? error : new InferenceError(`the run failed: ${String(error)}`, { cause: error });
 }
 
 /** The worker's side of the SDK: loads models, queues and coalesces their requests, runs them. */
@@ -67,29 +79,26 @@ export class Host implements HostApi {
   readonly #models = new Map<number, HostedModel>();
   #nextId = 1;
 
-  async load(request: LoadRequest, onProgress?: Remote<ProgressSink>): Promise<ModelInfo> {
-    const source = request.source.kind === 'url' ? request.source.url : 'bytes';
-    const report: ProgressSink = (progress) => void onProgress?.(progress);
+  async load(
+    request: LoadRequest,
+    onProgress?: Remote<ProgressSink>,
+    onWarning?: Remote<WarningSink>,
+    onBackendChange?: Remote<BackendChangeSink>,
+  ): Promise<ModelInfo> {
+    const sinks = {
+      onProgress: (progress: LoadProgress) => void onProgress?.(progress),
+      onWarning: (warning: LoadWarning) => {
+        // A warning from a runtime download that outlives this load finds the proxy released.
+        try {
+          void onWarning?.(warning);
+        } catch {}
+      },
+      onBackendChange: (change: BackendChange) => void onBackendChange?.(change),
+    };
     try {
-      const capabilities = await detectCapabilities();
-      const choice = chooseBackend(request.backend, capabilities);
-      const engineModule = await engineModules[request.engine](source);
-      const numThreads = request.numThreads ?? (capabilities.threads ? Math.min(4, navigator.hardwareConcurrency) : 1);
-      const runtime = engineModule.warmUp(choice.backend, request.ortBaseUrl, numThreads);
-      runtime.catch(() => undefined); // create() reports it; a failed download must not go unhandled meanwhile
-      const model =
-        request.source.kind === 'url' ? await fetchModel(request.source.url, report) : new Uint8Array(request.source.bytes);
-      report({ phase: 'init' });
-      const engine = await engineModule.create({
-        model,
-        source,
-        backend: choice.backend,
-        webgpuAdapter: capabilities.webgpu.available ? capabilities.webgpu.adapter : undefined,
-        runtimeBaseUrl: request.ortBaseUrl,
-        numThreads,
-      });
+      const { engine, choice } = await loadEngine(request, sinks);
       const id = this.#nextId++;
-      this.#models.set(id, hostModel(engine, request.batch));
+      this.#models.set(id, { ...hostModel(engine, request.batch), release: () => onBackendChange?.[releaseProxy]() });
       return {
         id,
         engine: request.engine,
@@ -98,24 +107,51 @@ export class Host implements HostApi {
         inputs: engine.inputs,
         outputs: engine.outputs,
       };
-    } catch (error) {
-      if (error instanceof WebinferError) throw error;
-      throw new LoadError(`could not load model ${source}: ${String(error)}`, { source, cause: error });
     } finally {
       onProgress?.[releaseProxy]();
+      onWarning?.[releaseProxy]();
     }
   }
 
-  async predict(modelId: number, requests: Tensors[]): Promise<Tensors[]> {
+  async predict(modelId: number, calls: PredictCall[]): Promise<PredictOutcome[]> {
     const model = this.#model(modelId);
-    const results = await Promise.all(requests.map((feeds) => model.batcher.push(feeds)));
+    const settled = await Promise.allSettled(
+      calls.map(({ callId, requests }) => Promise.all(requests.map((feeds) => model.batcher.push(feeds, callId)))),
+    );
     const buffers = new Set<ArrayBuffer>();
-    const sendable = results.map((outputs) => prepareTransfer(outputs, buffers));
-    return transfer(sendable, [...buffers]);
+    const outcomes = settled.map((outcome): PredictOutcome =>
+      outcome.status === 'fulfilled'
+        ? { results: outcome.value.map((outputs) => prepareTransfer(outputs, buffers)) }
+        : { error: toWire(asWebinferError(outcome.reason)) },
+    );
+    return transfer(outcomes, [...buffers]);
+  }
+
+  cancel(modelId: number, callId: number): void {
+    this.#models.get(modelId)?.batcher.cancel(callId, new AbortError('the call was cancelled while queued'));
+  }
+
+  holdLock(name: string): Promise<void> {
+    return new Promise((acquired) => {
+      void navigator.locks.request(name, () => {
+        acquired();
+        return new Promise(() => undefined);
+      });
+    });
+  }
+
+  loseDeviceForTesting(modelId: number): void {
+    this.#model(modelId).engine.loseDeviceForTesting?.();
+  }
+
+  crashForTesting(): void {
+    // Closing discards every message still queued, as a crash would.
+    self.close();
   }
 
   stats(modelId: number): ModelStats {
-    return { ...this.#model(modelId).stats };
+    const model = this.#model(modelId);
+    return { ...model.stats, ...model.engine.stats?.() };
   }
 
   async dispose(modelId: number): Promise<void> {
@@ -125,6 +161,7 @@ export class Host implements HostApi {
     model.batcher.close(new DisposedError('the model was disposed while this call was queued'));
     await model.batcher.idle();
     await model.engine.dispose();
+    model.release();
   }
 
   #model(modelId: number): HostedModel {

@@ -1,11 +1,14 @@
 import type * as Ort from 'onnxruntime-web';
-import { InferenceError, LoadError } from '../errors.js';
+import { InferenceError, LoadError, OutOfMemoryError } from '../errors.js';
 import { isDtype, normalizeDim, storageOf } from '../tensor.js';
 import type { TensorInfo, Tensors, Tensor } from '../types.js';
 import type { Engine, EngineSetup } from './engine.js';
 import { loadOrtRuntime, type OrtModule } from './onnx-runtime.js';
 
 export { loadOrtRuntime as warmUp };
+
+// How the wasm heap (emscripten, ORT's allocator) and WebGPU say they ran out of memory.
+const outOfMemory = /out of memory|bad_alloc|allocation failed|cannot enlarge memory|OOM/i;
 
 function describeValues(metadata: readonly Ort.InferenceSession.ValueMetadata[], source: string): TensorInfo[] {
   return metadata.map((value) => {
@@ -32,6 +35,7 @@ function fromOrtTensor(tensor: Ort.Tensor): Tensor {
 
 export async function create(setup: EngineSetup): Promise<Engine> {
   const { source, backend } = setup;
+  setup.onProgress({ phase: 'init' });
   const ort = await loadOrtRuntime(backend, setup.runtimeBaseUrl, setup.numThreads);
   if (backend === 'webgpu' && setup.webgpuAdapter !== undefined) {
     ort.env.webgpu.adapter = setup.webgpuAdapter;
@@ -48,9 +52,14 @@ export async function create(setup: EngineSetup): Promise<Engine> {
   }
   const inputs = describeValues(session.inputMetadata, source);
   const outputs = describeValues(session.outputMetadata, source);
+  const device = backend === 'webgpu' ? await ort.env.webgpu.device : undefined;
   return {
     inputs,
     outputs,
+    ...(device && {
+      lost: device.lost.then((info) => `the WebGPU device was lost (${info.reason}: ${info.message || 'no message'})`),
+      loseDeviceForTesting: () => device.destroy(),
+    }),
     async run(feeds: Tensors): Promise<Tensors> {
       const ortFeeds: Record<string, Ort.Tensor> = {};
       for (const [name, tensor] of Object.entries(feeds)) ortFeeds[name] = toOrtTensor(ort, tensor);
@@ -59,6 +68,9 @@ export async function create(setup: EngineSetup): Promise<Engine> {
         results = await session.run(ortFeeds);
       } catch (cause) {
         const what = cause instanceof Error ? cause.message : String(cause);
+        if (outOfMemory.test(what)) {
+          throw new OutOfMemoryError(`the ${backend} runtime ran out of memory for this request: ${what}`, { backend, cause });
+        }
         throw new InferenceError(`onnxruntime-web failed to run the model on ${backend}: ${what}`, { backend, cause });
       }
       const outputsByName: Tensors = {};

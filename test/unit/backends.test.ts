@@ -102,4 +102,10 @@ describe('chooseBackend with a forced backend', () => {
     expect(error.backend).toBe('wasm');
     expect(error.message).toBe(`backend 'wasm' is unavailable: ${noSimd}`);
   });
+
+  it('uses the TF.js cpu backend only when it is named: auto never falls back to it', () => {
+    const choice = chooseBackend('cpu', caps(hardwareGpu, null, true));
+    expect(choice).toEqual({ backend: 'cpu', reason: expect.stringContaining('as requested') });
+    expect(() => chooseBackend('auto', caps(noGpu, noSimd))).toThrow(BackendUnavailableError);
+  });
 });

@@ -26,10 +26,9 @@ interface Job<Request, Result> {
 export type RunBatch<Request, Result> = (requests: Request[]) => Promise<Result[]>;
 
 /**
- * Coalesces concurrent requests into runs, DataLoader-style: an idle batcher runs as soon as the
- * messages already waiting have been received (so requests that arrived together share a run); while
- * a run is in flight, requests queue, and the next run takes the queue's head and every compatible
- * request behind it, up to maxSize.
+ * Coalesces concurrent requests into runs, DataLoader-style: an idle batcher runs at once (with the
+ * requests pushed in the same task); while a run is in flight, requests queue, and the next run takes
+ * the queue's head and every compatible request behind it, up to maxSize.
  */
 export class Batcher<Request, Result> {
   readonly #run: RunBatch<Request, Result>;
@@ -79,13 +78,10 @@ export class Batcher<Request, Result> {
     if (maxDelayMs > 0 && queuedRows < maxSize) {
       this.#timer ??= setTimeout(() => this.#dispatch(), maxDelayMs);
     } else {
-      this.#dispatchSoon();
+      // Idle: run at once, with every request pushed in this same task (one message can carry many).
+      this.#dispatchQueued = true;
+      queueMicrotask(() => this.#dispatch());
     }
-  }
-
-  #dispatchSoon(): void {
-    this.#dispatchQueued = true;
-    nextTask(() => this.#dispatch());
   }
 
   #dispatch(): void {
@@ -97,8 +93,10 @@ export class Batcher<Request, Result> {
     this.#running = true;
     this.#inFlight = this.#execute(jobs).finally(() => {
       this.#running = false;
-      // Whoever queued during the run has waited already: no extra delay.
-      if (this.#queue.length > 0) this.#dispatchSoon();
+      // A WASM run blocks the worker: messages that came meanwhile still wait in its task queue.
+      // Receive them all before the next dispatch, so that they coalesce rather than run one by one.
+      this.#dispatchQueued = true;
+      nextTask(() => this.#dispatch());
     });
   }
 

@@ -3,6 +3,7 @@
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { BackendUnavailableError } from '../errors.js';
+import { fetchFile } from './fetch-model.js';
 import type { Backend } from '../types.js';
 
 export type Tf = typeof tf;
@@ -34,6 +35,28 @@ function registerRemembering(backend: Backend, factory: () => Promise<tf.KernelB
   );
 }
 
+/**
+ * TF.js's WASM backend fetches its binary through `tf.env().platform.fetch`: answer the binaries in
+ * dist/tfjs/ from Cache Storage (pinned to the TF.js version, their URL staying the same across
+ * releases), so that a warm start fetches no wasm. Every other URL goes to the platform as before.
+ */
+function fetchBinariesFromCache(baseUrl: string): void {
+  const platform = tf.env().platform;
+  const platformFetch = platform.fetch.bind(platform);
+  platform.fetch = async (path: string, init?: RequestInit) => {
+    if (!path.startsWith(baseUrl) || !path.endsWith('.wasm')) return platformFetch(path, init);
+    const what = 'TF.js runtime file';
+    const version = Promise.resolve(tf.version_core);
+    try {
+      const bytes = await fetchFile(path, { kind: 'runtime', what, cache: true, version });
+      return new Response(bytes as Uint8Array<ArrayBuffer>, { headers: { 'Content-Type': 'application/wasm' } });
+    } catch {
+      // TF.js never settles its start-up if this rejects: let it see the failed response and abort.
+      return platformFetch(path, init);
+    }
+  };
+}
+
 // An adapter yields one device, and the ONNX engine in this worker may have taken the probe's
 // adapter already: ask for a fresh one (the host already judged what it is), with the limits the
 // TF.js backend asks for itself.
@@ -58,8 +81,10 @@ async function createWebGpuBackend(WebGPUBackend: WebGpuModule['WebGPUBackend'])
 async function initBackend(backend: Backend, baseUrl: string, numThreads: number): Promise<Tf> {
   if (backend === 'wasm') {
     const { setThreadsCount, setWasmPaths } = await import('@tensorflow/tfjs-backend-wasm');
-    // Must precede the backend's initialisation; the binaries are the SDK's own copies in dist/tfjs/.
-    setWasmPaths(baseUrl);
+    // Must precede the backend's initialisation; the binaries are the SDK's own copies in dist/tfjs/,
+    // fetched through the platform (`true`) so that they come from Cache Storage like a model.
+    setWasmPaths(baseUrl, true);
+    fetchBinariesFromCache(baseUrl);
     setThreadsCount(numThreads);
     const wasmFactory = tf.findBackendFactory('wasm');
     if (wasmFactory !== null) registerRemembering('wasm', wasmFactory, 2);

@@ -328,3 +328,21 @@ test('a TF.js page never downloads onnxruntime-web, and an ONNX page never downl
   });
   console.log(`[${sdk.setup.expectBackend}] ${test.info().annotations.at(-1)!.description}`);
 });
+
+test('a warm start of a TF.js model (page reloaded) fetches neither its files nor its wasm binary', async ({ sdk }) => {
+  test.skip(sdk.setup.expectBackend !== 'wasm', 'the wasm binary is what this checks');
+  const run = () =>
+    sdk.page.evaluate(async ({ url, backend }) => {
+      const model = await window.webinfer.load(url, { backend });
+      const out = await model.predict({ features: { dtype: 'float32', dims: [1, 8], data: new Float32Array(8).fill(0.5) } });
+      return Array.from(Object.values(out)[0]!.data as Float32Array);
+    }, { url: mlpLayers, backend: sdk.setup.backend });
+  const cold = await run();
+  await sdk.page.reload();
+  await sdk.page.waitForFunction(() => window.webinfer !== undefined);
+  const before = sdk.requests.length;
+  const warm = await run();
+  const fetched = sdk.requests.slice(before).map((url) => new URL(url).pathname);
+  expect(fetched.filter((path) => /\.(wasm|json|bin)$/.test(path))).toEqual([]);
+  expect(warm).toEqual(cold);
+});

@@ -1,6 +1,6 @@
 import type { Dim, Dtype, Tensor, TensorData, Tensors } from './types.js';
 
-type TypedArrayConstructor = { new (length: number): TensorData; readonly name: string };
+type TypedArrayConstructor = { new (length: number): TensorData; readonly name: string; readonly BYTES_PER_ELEMENT: number };
 
 export const arrayTypes: Readonly<Record<Dtype, TypedArrayConstructor>> = Object.freeze({
   float32: Float32Array,

@@ -1,9 +1,13 @@
-import { InputError } from './errors.js';
+import { InputError, OutOfMemoryError } from './errors.js';
 import { arrayTypes, elementCount, formatDims, isDataOfDtype, isSymbolic } from './tensor.js';
 import type { Dim, TensorInfo, Tensors } from './types.js';
 
-/** Largest tensor accepted: what a 32-bit WebAssembly heap could address as bytes, at best. */
-export const maxElements = 2 ** 32 - 1;
+/**
+ * Largest tensor accepted, in bytes. Chromium's postMessage refuses ArrayBuffers a little under
+ * 2 GiB (1.5 GiB passes, 2047 MiB does not), and the 32-bit wasm heap (4 GiB) must also hold the
+ * model and its intermediates: 1 GiB is what reliably runs.
+ */
+export const maxTensorBytes = 2 ** 30;
 
 const describe = (value: unknown): string =>
   value === null ? 'null' : Array.isArray(value) ? 'an Array' : ArrayBuffer.isView(value) ? value.constructor.name : typeof value;
@@ -78,11 +82,15 @@ function checkTensor(info: TensorInfo, tensor: unknown): void {
   if (given.length !== info.shape.length) fail(`${expected} (rank ${info.shape.length}, not ${given.length})`);
   if (info.shape.some((dim, i) => !isSymbolic(dim) && dim !== given[i])) fail(expected);
   const count = elementCount(given);
-  if (count > maxElements) {
-    fail(`has dims ${formatDims(given)}: ${count} elements, more than the ${maxElements} one tensor may hold`);
-  }
   if (count !== array.length) {
     fail(`has dims ${formatDims(given)} (${count} elements), but its data holds ${array.length}`);
+  }
+  const bytes = count * arrayTypes[info.dtype].BYTES_PER_ELEMENT;
+  if (bytes > maxTensorBytes) {
+    throw new OutOfMemoryError(
+      `input '${info.name}' has dims ${formatDims(given)}: ${bytes} bytes, more than the ${maxTensorBytes} (1 GiB) one tensor may carry to the worker; split it into smaller batches`,
+      { input: info.name },
+    );
   }
 }
 

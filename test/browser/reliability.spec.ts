@@ -129,3 +129,18 @@ test('a lost WebGPU device moves the model to WASM, replays the batch in flight,
   expect(outcome.reason).toMatch(/WebGPU (device was lost|run failed)/);
   outcome.results.forEach((probs, i) => expect(maxAbsDiff(probs, mlp(rows[i]!).probs)).toBeLessThan(1e-4));
 });
+
+test('an input too big to carry to the worker rejects with OutOfMemoryError naming it; the model keeps serving', async ({ sdk }) => {
+  await sdk.load('mlp', sdk.modelUrl('mlp'));
+  const outcome = await sdk.page.evaluate(async () => {
+    const model = window.harness.models.mlp!;
+    const rows = 2 ** 25 + 1; // 1 GiB and 32 bytes of float32
+    const error = await model
+      .predict({ features: { dtype: 'float32', dims: [rows, 8], data: new Float32Array(rows * 8) } })
+      .then(() => null, window.harness.error);
+    const after = await model.predict({ features: { dtype: 'float32', dims: [1, 8], data: new Float32Array(8) } });
+    return { error, after: after.probs!.dims };
+  });
+  expect(outcome.error).toMatchObject({ name: 'OutOfMemoryError', input: 'features' });
+  expect(outcome.after).toEqual([1, 4]);
+});

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../src/errors.js';
+import { InputError, OutOfMemoryError } from '../../src/errors.js';
 import type { TensorInfo } from '../../src/types.js';
-import { validateFeeds } from '../../src/validate.js';
+import { maxTensorBytes, validateFeeds } from '../../src/validate.js';
 
 const features: TensorInfo = { name: 'features', dtype: 'float32', shape: ['batch', 8] };
 const mask: TensorInfo = { name: 'mask', dtype: 'int64', shape: ['batch', 'seq'] };
@@ -182,5 +182,31 @@ describe('validateFeeds', () => {
       b: { dtype: 'float32', dims: [5], data: new Float32Array(5) },
     };
     expect(validateFeeds(feeds, inputs)).toBe(feeds);
+  });
+});
+
+describe('validateFeeds on tensors too big to carry', () => {
+  const bytesIn: TensorInfo[] = [{ name: 'pixels', dtype: 'uint8', shape: [-1] }];
+
+  it('rejects a tensor over 1 GiB with an OutOfMemoryError naming the input, before anything is sent', () => {
+    // Untouched pages of a zeroed allocation cost no real memory.
+    const data = new Uint8Array(maxTensorBytes + 1);
+    const error = (() => {
+      try {
+        validateFeeds({ pixels: { dtype: 'uint8', dims: [data.length], data } }, bytesIn);
+      } catch (caught) {
+        return caught as OutOfMemoryError;
+      }
+      return undefined;
+    })();
+    expect(error).toBeInstanceOf(OutOfMemoryError);
+    expect(error?.input).toBe('pixels');
+    expect(error?.message).toContain("input 'pixels' has dims [1073741825]");
+  });
+
+  it('accepts a tensor of exactly 1 GiB', () => {
+    const data = new Uint8Array(maxTensorBytes);
+    const feeds = { pixels: { dtype: 'uint8', dims: [data.length], data } };
+    expect(validateFeeds(feeds, bytesIn)).toBe(feeds);
   });
 });

@@ -3,7 +3,7 @@ import { abortedError, cancellable, type CallOptions } from './cancellation.js';
 import { DisposedError, InputError, WorkerCrashedError } from './errors.js';
 import type { ModelInfo, ModelStats } from './protocol.js';
 import { Outbox } from './outbox.js';
-import { canMoveBuffers, prepareTransfer } from './tensor.js';
+import { canMoveBuffers, moveBuffers, prepareTransfer } from './tensor.js';
 import type { Backend, EngineKind, TensorInfo, Tensors } from './types.js';
 import { validateFeeds } from './validate.js';
 import { viaWorker, type WorkerClient } from './worker-client.js';
@@ -113,9 +113,9 @@ export class Model {
 
   #send(feedsList: readonly Tensors[], options: CallOptions): Promise<Tensors[]> {
     const { client, info } = this.#placement;
-    const buffers = new Set<ArrayBuffer>();
-    const moved = canMoveBuffers ? new Map<ArrayBuffer, ArrayBuffer>() : undefined;
-    const requests = feedsList.map((feeds) => prepareTransfer(feeds, buffers, moved));
+    const listed = new Set<ArrayBuffer>();
+    const requests = feedsList.map((feeds) => prepareTransfer(feeds, listed));
+    const buffers = canMoveBuffers ? moveBuffers(requests, listed) : listed;
     const callId = nextCallId++;
     const outbox = this.#outbox();
     const call = outbox.post({ callId, requests }, buffers);

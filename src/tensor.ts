@@ -59,25 +59,37 @@ export const canMoveBuffers = typeof (ArrayBuffer.prototype as ArrayBufferWithTr
  * whole ArrayBuffer is sent as is (and is detached for the sender). A view into a larger buffer is
  * copied first: structured clone would copy the whole larger buffer, and transferring it would
  * detach memory the caller still owns. Each buffer is listed once, as postMessage requires.
- *
- * With `moved`, whole buffers are detached now (ArrayBuffer.prototype.transfer, no copy) rather than
- * at postMessage, so that a message posted later still leaves the caller's arrays as the call did.
  */
-export function prepareTransfer(tensors: Tensors, transfer: Set<ArrayBuffer>, moved?: Map<ArrayBuffer, ArrayBuffer>): Tensors {
+export function prepareTransfer(tensors: Tensors, transfer: Set<ArrayBuffer>): Tensors {
   const prepared: Tensors = {};
   for (const [name, tensor] of Object.entries(tensors)) {
     const data = tensor.data;
-    let sendable = coversWholeBuffer(data) && data.buffer instanceof ArrayBuffer ? data : data.slice();
-    if (moved !== undefined && sendable === data) {
-      const original = data.buffer as ArrayBufferWithTransfer;
-      const buffer = moved.get(original) ?? (original.transfer as () => ArrayBuffer).call(original);
-      moved.set(original, buffer);
-      sendable = new (data.constructor as new (buffer: ArrayBuffer) => TensorData)(buffer);
-    }
+    const sendable = coversWholeBuffer(data) && data.buffer instanceof ArrayBuffer ? data : data.slice();
     transfer.add(sendable.buffer as ArrayBuffer);
     prepared[name] = { ...tensor, data: sendable } as Tensor;
   }
   return prepared;
+}
+
+/**
+ * Detaches the listed buffers from their owners now (ArrayBuffer.prototype.transfer, no copy) rather
+ * than at postMessage, and points the prepared tensors at the moved memory: a message posted later
+ * then still leaves the caller's arrays as the call did. Runs after every tensor of the call was
+ * prepared, so that no view into a buffer is read after that buffer moved.
+ */
+export function moveBuffers(prepared: readonly Tensors[], transfer: Set<ArrayBuffer>): Set<ArrayBuffer> {
+  const moved = new Map<ArrayBuffer, ArrayBuffer>();
+  for (const buffer of transfer) moved.set(buffer, ((buffer as ArrayBufferWithTransfer).transfer as () => ArrayBuffer).call(buffer));
+  for (const tensors of prepared) {
+    for (const tensor of Object.values(tensors)) {
+      const buffer = moved.get(tensor.data.buffer as ArrayBuffer);
+      // Every prepared array covers its whole buffer, so the moved buffer is all of it.
+      if (buffer !== undefined) {
+        (tensor as { data: TensorData }).data = new (tensor.data.constructor as new (buffer: ArrayBuffer) => TensorData)(buffer);
+      }
+    }
+  }
+  return new Set(moved.values());
 }
 
 /** Rows along dim 0 of each request's feeds (all inputs agree; validation saw to that). */

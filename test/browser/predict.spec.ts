@@ -133,3 +133,21 @@ for (const entry of entries) {
     });
   });
 }
+
+test('an array and a view into the same buffer, in one predictBatch call, each send their own values', async ({ sdk }) => {
+  await sdk.load('sum', sdk.modelUrl('two_inputs'));
+  const sums = await sdk.page.evaluate(async () => {
+    const model = window.harness.models.sum!;
+    const shared = new Float32Array([1, 2, 3, 4]);
+    const tensor = (data: Float32Array) => ({ dtype: 'float32' as const, dims: [1, data.length], data });
+    const outputs = await model.predictBatch([
+      { a: tensor(shared), b: tensor(new Float32Array([10, 10, 10, 10])) },
+      { a: tensor(shared.subarray(2, 4)), b: tensor(new Float32Array([100, 100])) },
+    ]);
+    return outputs.map((out) => Array.from(out.sum!.data as Float32Array));
+  });
+  expect(sums).toEqual([
+    [11, 12, 13, 14],
+    [103, 104],
+  ]);
+});

@@ -12,12 +12,18 @@ export function abortedError(what: string, signal: AbortSignal): AbortError {
 }
 
 /**
- * Settles like `call`, unless the signal fires or the deadline passes first: then it rejects with an
- * AbortError and tells the worker (`onCancel`) so that it can drop the work if it has not started.
+ * Settles like `call`, unless the signal fires (or has fired) or the deadline passes first: then it
+ * rejects with an AbortError and calls `onCancel`, which drops work not yet started or discards its
+ * result.
  */
 export function cancellable<T>(what: string, call: Promise<T>, options: CallOptions, onCancel: () => void): Promise<T> {
   const { signal, timeoutMs } = options;
   if (signal === undefined && timeoutMs === undefined) return call;
+  if (signal?.aborted) {
+    // An 'abort' listener added now would never hear it.
+    onCancel();
+    return Promise.reject(abortedError(what, signal));
+  }
   let cleanup = (): void => undefined;
   const stopped = new Promise<never>((_, reject) => {
     const stop = (error: AbortError): void => {

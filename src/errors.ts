@@ -9,6 +9,11 @@ export interface ErrorContext {
   cause?: unknown;
 }
 
+/** The message of whatever was thrown: runtimes throw Errors, strings, and plain objects. */
+export function messageOf(thrown: unknown): string {
+  return thrown instanceof Error ? thrown.message : String(thrown);
+}
+
 /** Base class of every error webinfer rejects with. */
 export class WebinferError extends Error {
   override name = 'WebinferError';
@@ -67,7 +72,7 @@ export class WorkerCrashedError extends WebinferError {
   override name = 'WorkerCrashedError';
 }
 
-/** The caller's AbortSignal fired. */
+/** The caller's AbortSignal fired, or its timeoutMs passed. */
 export class AbortError extends WebinferError {
   override name = 'AbortError';
 }

@@ -47,8 +47,9 @@ function batchSettings(batch: LoadOptions['batch']): LoadRequest['batch'] {
 }
 
 /**
- * Loads a model into the SDK's worker. The source is a URL (fetched by the worker) or the model's
- * bytes (transferred to the worker: an ArrayBuffer, or a Uint8Array covering one, is detached).
+ * Loads a model into the SDK's worker. The source is a URL (fetched by the worker); the model's bytes
+ * (transferred to the worker: an ArrayBuffer, or a Uint8Array covering one, is detached); or TF.js
+ * artifacts, `{ modelJson, weights }` or a tf.io handler (whose `load()` runs here, on the page).
  */
 export async function load(source: ModelSource, options: LoadOptions = {}): Promise<Model> {
   if (options.signal?.aborted) throw abortedError('load', options.signal);
@@ -96,7 +97,7 @@ async function place(
   });
   const loading = viaWorker(client, client.host.load(transfer(request, buffers), onProgress, onWarning, onBackendChange));
   // A load that finishes after its caller gave up must not leak a model in the worker.
-  const discard = () => void loading.then((info) => client.host.dispose(info.id), () => undefined);
+  const discard = () => void loading.then((info) => client.host.dispose(info.id)).catch(() => undefined);
   placed = { client, info: await cancellable('load', loading, options, discard) };
   return placed;
 }

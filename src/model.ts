@@ -19,9 +19,24 @@ export type Reload = (() => Promise<Placement>) | undefined;
 
 let nextCallId = 1;
 
+type Call = 'predict' | 'predictBatch';
+
+/** Checks one feeds object; in a predictBatch, the error also says which feeds object was wrong. */
+function checkFeeds(what: Call, index: number, feeds: Tensors, inputs: readonly TensorInfo[]): Tensors {
+  try {
+    return validateFeeds(feeds, inputs);
+  } catch (error) {
+    if (what === 'predict' || !(error instanceof InputError)) throw error;
+    const context = error.input === undefined ? {} : { input: error.input };
+    throw new InputError(`predictBatch feeds[${index}]: ${error.message}`, context);
+  }
+}
+
+const disposedError = () => new DisposedError('this model has been disposed; load it again to use it');
+
 /**
- * A loaded model: the page-side handle. It checks feeds, hands their buffers to the worker, and
- * nothing else; the model itself lives in the worker.
+ * A loaded model: the page-side handle. It checks feeds and hands their buffers to the worker (to a
+ * fresh one, reloading the model, if its worker died); the model itself lives in the worker.
  */
 export class Model {
   #placement: Placement;
@@ -36,7 +51,7 @@ export class Model {
     this.#reload = reload;
   }
 
-  /** The backend actually used: 'webgpu' or 'wasm'. */
+  /** The backend actually used: 'webgpu', 'wasm' (or TF.js's 'cpu', when asked for). */
   get backend(): Backend {
     return this.#placement.info.backend;
   }
@@ -64,7 +79,7 @@ export class Model {
    * buffer are copied instead. Concurrent calls are coalesced into one engine run where possible.
    */
   async predict(feeds: Tensors, options: CallOptions = {}): Promise<Tensors> {
-    const [outputs] = await this.#run([feeds], options);
+    const [outputs] = await this.#run('predict', [feeds], options);
     return outputs as Tensors;
   }
 
@@ -74,7 +89,7 @@ export class Model {
       throw new InputError(`predictBatch expects an array of feeds objects, got ${typeof feedsList}`);
     }
     if (feedsList.length === 0) return [];
-    return this.#run(feedsList, options);
+    return this.#run('predictBatch', feedsList, options);
   }
 
   /** How many engine runs served how many requests so far: shows coalescing at work. */
@@ -102,16 +117,18 @@ export class Model {
     return viaWorker(client, client.host.loseDeviceForTesting(info.id));
   }
 
-  #run(feedsList: readonly Tensors[], options: CallOptions): Promise<Tensors[]> {
-    if (this.#disposed) throw new DisposedError('this model has been disposed; load it again to use it');
-    const checked = feedsList.map((feeds) => validateFeeds(feeds, this.inputs));
-    if (options.signal?.aborted) throw abortedError('predict', options.signal);
+  #run(what: Call, feedsList: readonly Tensors[], options: CallOptions): Promise<Tensors[]> {
+    if (this.#disposed) throw disposedError();
+    const checked = feedsList.map((feeds, i) => checkFeeds(what, i, feeds, this.inputs));
+    if (options.signal?.aborted) throw abortedError(what, options.signal);
     // The common path stays synchronous up to postMessage: the caller's buffers leave at once.
-    if (this.#placement.client.death !== undefined) return this.#live().then(() => this.#send(checked, options));
-    return this.#send(checked, options);
+    if (this.#placement.client.death !== undefined) {
+      return cancellable(what, this.#live(), options, () => undefined).then(() => this.#send(what, checked, options));
+    }
+    return this.#send(what, checked, options);
   }
 
-  #send(feedsList: readonly Tensors[], options: CallOptions): Promise<Tensors[]> {
+  #send(what: Call, feedsList: readonly Tensors[], options: CallOptions): Promise<Tensors[]> {
     const { client, info } = this.#placement;
     const listed = new Set<ArrayBuffer>();
     const requests = feedsList.map((feeds) => prepareTransfer(feeds, listed));
@@ -122,7 +139,7 @@ export class Model {
     const cancel = (): void => {
       if (!outbox.withdraw(callId)) void client.host.cancel(info.id, callId).catch(() => undefined);
     };
-    return cancellable('predict', call, options, cancel);
+    return cancellable(what, call, options, cancel);
   }
 
   /** The outbox for the current placement (a reload into a fresh worker needs a new one). */
@@ -142,13 +159,19 @@ export class Model {
 
   /** The model's placement, reloaded into a fresh worker if its worker died. */
   async #live(): Promise<Placement> {
-    if (this.#disposed) throw new DisposedError('this model has been disposed; load it again to use it');
+    if (this.#disposed) throw disposedError();
     if (this.#placement.client.death === undefined) return this.#placement;
     if (this.#reload === undefined) {
       throw new WorkerCrashedError('the worker hosting this model stopped, and a model loaded from bytes cannot be reloaded: load it again');
     }
     this.#reloading ??= this.#reload().finally(() => (this.#reloading = undefined));
-    this.#placement = await this.#reloading;
-    return this.#placement;
+    const placement = await this.#reloading;
+    if (this.#disposed) {
+      // Disposed while it was being reloaded: free the fresh copy too.
+      await viaWorker(placement.client, placement.client.host.dispose(placement.info.id)).catch(() => undefined);
+      throw disposedError();
+    }
+    this.#placement = placement;
+    return placement;
   }
 }

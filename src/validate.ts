@@ -36,10 +36,10 @@ export function validateFeeds(feeds: unknown, inputs: readonly TensorInfo[]): Te
       `predict expects a feeds object { inputName: { dtype, dims, data } }, got ${describe(feeds)}`,
     );
   }
-  const expectedNames = inputs.map((info) => `'${info.name}'`).join(', ');
+  const expectedNames = (): string => inputs.map((info) => `'${info.name}'`).join(', ');
   for (const name of Object.keys(feeds)) {
     if (!inputs.some((info) => info.name === name)) {
-      throw new InputError(`unknown input '${name}'; the model's inputs are ${expectedNames}`, { input: name });
+      throw new InputError(`unknown input '${name}'; the model's inputs are ${expectedNames()}`, { input: name });
     }
   }
   const symbolValues = new Map<string, { value: number; input: string }>();
@@ -47,7 +47,7 @@ export function validateFeeds(feeds: unknown, inputs: readonly TensorInfo[]): Te
     const tensor = feeds[info.name];
     if (tensor === undefined) {
       throw new InputError(
-        `missing input '${info.name}' (${info.dtype} ${formatDims(info.shape)}); the model's inputs are ${expectedNames}`,
+        `missing input '${info.name}' (${info.dtype} ${formatDims(info.shape)}); the model's inputs are ${expectedNames()}`,
         { input: info.name },
       );
     }

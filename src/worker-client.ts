@@ -18,10 +18,11 @@ const clients = new Map<string, WorkerClient>();
  * the page queues for the same lock, which the browser grants only when the worker's context is gone.
  * An `error` event alone misses a worker killed by the browser or one that closed itself.
  */
-async function watchLifetime(host: Remote<HostApi>, onDeath: () => void): Promise<void> {
+async function watchLifetime(host: Remote<HostApi>, onStarted: () => void, onDeath: () => void): Promise<void> {
   if (typeof navigator.locks?.request !== 'function') return;
   const name = `webinfer-worker-${crypto.randomUUID()}`;
   await host.holdLock(name);
+  onStarted();
   await navigator.locks.request(name, onDeath);
 }
 
@@ -39,11 +40,16 @@ function startWorker(workerUrl: string): WorkerClient {
     for (const reject of client.pending) reject(client.death);
     client.pending.clear();
   };
+  // Before it answers, an error means the worker could not start. Once running, an uncaught error
+  // (logged by the browser) does not stop it, and the lock tells if it dies.
+  let started = false;
   worker.addEventListener('error', (event) => {
+    if (started) return;
     const detail = event instanceof ErrorEvent && event.message ? event.message : 'its script failed to load or run';
     die(`${detail}; check the baseUrl option`);
   });
-  watchLifetime(host, () => die('it was closed, killed by the browser, or ran out of memory')).catch(() => undefined);
+  const onStarted = () => (started = true);
+  watchLifetime(host, onStarted, () => die('it was closed, killed by the browser, or ran out of memory')).catch(() => undefined);
   return client;
 }
 

@@ -69,7 +69,7 @@ function cacheList(webinfer: Webinfer, list: HTMLElement, clear: HTMLButtonEleme
     if (files.length === 0) list.append(Object.assign(document.createElement('li'), { textContent: 'nothing cached' }));
     else list.append(Object.assign(document.createElement('li'), { className: 'total', textContent: `${size(total)} in all` }));
   };
-  clear.addEventListener('click', () => void webinfer.clearCache().then(refresh));
+  clear.addEventListener('click', () => void webinfer.clearCache().then(refresh).catch((error: unknown) => console.warn('webinfer demo: clear cache', error)));
   return refresh;
 }
 
@@ -88,7 +88,9 @@ export function mountDelivery(webinfer: Webinfer, root: HTMLElement): Delivery {
   const initText = part(root, '[data-part=init-text]');
   const warnings = part(root, '[data-part=warnings]');
   const refresh = cacheList(webinfer, part(root, '[data-part=cache]'), part(root, '[data-part=clear]'));
-  void refresh();
+  // The cache list is a convenience: if Cache Storage fails, log it and carry on.
+  const showCache = (): void => void refresh().catch((error: unknown) => console.warn('webinfer demo: cache list', error));
+  showCache();
   return {
     onProgress(progress) {
       if (progress.phase === 'init') {
@@ -109,7 +111,7 @@ export function mountDelivery(webinfer: Webinfer, root: HTMLElement): Delivery {
     loaded(elapsedMs) {
       init.value = 1;
       initText.textContent = `ready in ${elapsedMs.toFixed(0)} ms`;
-      void refresh();
+      showCache();
     },
   };
 }

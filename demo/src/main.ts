@@ -3,6 +3,7 @@ import { mountDelivery } from './delivery.js';
 import { inputHeight, inputWidth, renderText, toInput } from './preprocess.js';
 import { mountBenchPanel } from './bench-panel.js';
 import { mountTfjsPanel } from './tfjs-panel.js';
+import { median } from '../../bench/lib/stats.js';
 
 const modelUrl = 'models/ch_ppocr_mobile_v2.0_cls_infer.onnx';
 const labels = ['upright', 'upside down'] as const;
@@ -31,12 +32,6 @@ const ui = {
 };
 
 const ms = (value: number): string => `${value.toFixed(value < 10 ? 2 : 1)} ms`;
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? (sorted[middle] ?? NaN) : ((sorted[middle - 1] ?? NaN) + (sorted[middle] ?? NaN)) / 2;
-}
 
 /** One predict call on a fresh copy of the input (its buffer is transferred to the worker). */
 async function classify(model: Model, input: Float32Array): Promise<{ probs: number[]; ms: number }> {

@@ -22,6 +22,9 @@ export function mountTfjsPanel(panel: HTMLElement, source: HTMLCanvasElement): v
     <button type="button" disabled>Run</button> <span class="tfjs-result">loading…</span>`;
   const button = panel.querySelector('button') as HTMLButtonElement;
   const result = panel.querySelector('.tfjs-result') as HTMLElement;
+  const showError = (error: unknown): void => {
+    result.textContent = `Error: ${error instanceof Error ? error.message : String(error)}`;
+  };
   void (async () => {
     const webinfer = await importWebinfer();
     const model = await webinfer.load(modelUrl);
@@ -35,7 +38,8 @@ export function mountTfjsPanel(panel: HTMLElement, source: HTMLCanvasElement): v
           const probs = Array.from(Object.values(outputs)[0]!.data as Float32Array);
           const best = probs.indexOf(Math.max(...probs));
           result.textContent = `${labels[best]} ${(probs[best]! * 100).toFixed(1)}% in ${(performance.now() - start).toFixed(2)} ms (${model.backend})`;
-        });
+        })
+        .catch(showError);
     });
-  })().catch((error: unknown) => (result.textContent = `Error: ${error instanceof Error ? error.message : String(error)}`));
+  })().catch(showError);
 }

@@ -1,3 +1,4 @@
+import { messageOf } from '../errors.js';
 import type { Engine } from './engine.js';
 
 /**
@@ -12,7 +13,9 @@ export function withFallback(
 ): Engine {
   let current = primary;
   let switching: Promise<Engine> | undefined;
+  let disposed = false;
   const demote = (reason: string): Promise<Engine> => {
+    if (disposed) return Promise.reject(new Error('the model was disposed'));
     switching ??= startFallback().then((fallback) => {
       current = fallback;
       onSwitch(reason);
@@ -30,11 +33,12 @@ export function withFallback(
       try {
         return await primary.run(feeds);
       } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
+        const message = messageOf(error);
         return (await demote(`a WebGPU run failed (${message})`)).run(feeds);
       }
     },
     async dispose() {
+      disposed = true;
       await (switching === undefined ? primary.dispose() : (await switching).dispose());
     },
     stats: () => current.stats?.() ?? {},

@@ -100,7 +100,9 @@ export async function fetchFile(url: string, options: FetchOptions): Promise<Uin
     options.onWarning?.({ code: 'cache-unavailable', source: url, message: `Cache Storage is unavailable here (an insecure context, or storage is blocked): ${url} is not cached` });
   }
   const copy = cache === undefined ? undefined : await usableCopy(cache, url, options);
-  if (copy !== undefined && options.cache !== 'revalidate') {
+  // A copy stored under the integrity digest asked for is that content: there is nothing to revalidate.
+  const pinned = options.integrity !== undefined;
+  if (copy !== undefined && (options.cache !== 'revalidate' || pinned)) {
     options.onProgress?.({ phase: 'cache', loaded: copy.bytes.byteLength, total: copy.bytes.byteLength });
     return copy.bytes;
   }

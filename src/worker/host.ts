@@ -107,6 +107,9 @@ export class Host implements HostApi {
         inputs: engine.inputs,
         outputs: engine.outputs,
       };
+    } catch (error) {
+      onBackendChange?.[releaseProxy]();
+      throw error;
     } finally {
       onProgress?.[releaseProxy]();
       onWarning?.[releaseProxy]();
@@ -160,8 +163,11 @@ export class Host implements HostApi {
     this.#models.delete(modelId);
     model.batcher.close(new DisposedError('the model was disposed while this call was queued'));
     await model.batcher.idle();
-    await model.engine.dispose();
-    model.release();
+    try {
+      await model.engine.dispose();
+    } finally {
+      model.release();
+    }
   }
 
   #model(modelId: number): HostedModel {

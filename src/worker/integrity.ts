@@ -37,8 +37,8 @@ function toBase64(buffer: ArrayBuffer): string {
 // SRI accepts base64url too; compare in one alphabet.
 const canonical = (base64: string): string => base64.replace(/-/g, '+').replace(/_/g, '/').replace(/=+$/, '');
 
-/** The SRI string of `bytes` under one algorithm, e.g. for error messages and tests. */
-export async function digestOf(bytes: Uint8Array, algorithm: Algorithm = 'sha256'): Promise<string> {
+/** The SRI string of `bytes` under one algorithm: the "actual" digest of an error message. */
+async function digestOf(bytes: Uint8Array, algorithm: Algorithm = 'sha256'): Promise<string> {
   const hash = await crypto.subtle.digest(algorithms[algorithm], bytes as Uint8Array<ArrayBuffer>);
   return `${algorithm}-${toBase64(hash)}`;
 }

@@ -32,12 +32,6 @@ export async function findCached(cache: Cache, url: string, tag?: string): Promi
   return key === undefined ? undefined : read(cache, key);
 }
 
-/** The tag of a copy of `url`, without reading its bytes. */
-export async function cachedTag(cache: Cache, url: string): Promise<string | undefined> {
-  const [key] = await keysFor(cache, url);
-  return key === undefined ? undefined : parseCacheKey(key.url)?.tag;
-}
-
 /** Why a file was not stored: too little quota, or the cache failed otherwise. */
 export interface NotStored {
   code: 'quota' | 'cache-failed';
@@ -69,10 +63,4 @@ export async function storeCached(cache: Cache, url: string, tag: string, kind: 
   const stale = (await keysFor(cache, url)).filter((request) => request.url !== new Request(key).url);
   await Promise.all(stale.map((request) => cache.delete(request)));
   return undefined;
-}
-
-/** Forgets every copy of `url`. */
-export async function dropCached(cache: Cache, url: string): Promise<void> {
-  const keys = await keysFor(cache, url);
-  await Promise.all(keys.map((request) => cache.delete(request)));
 }

@@ -1,5 +1,5 @@
 import type * as Ort from 'onnxruntime-web';
-import { InferenceError, LoadError, OutOfMemoryError } from '../errors.js';
+import { InferenceError, LoadError, messageOf, OutOfMemoryError } from '../errors.js';
 import { isDtype, normalizeDim, storageOf } from '../tensor.js';
 import type { TensorInfo, Tensors, Tensor } from '../types.js';
 import type { Engine, EngineSetup } from './engine.js';
@@ -44,7 +44,7 @@ export async function create(setup: EngineSetup): Promise<Engine> {
   try {
     session = await ort.InferenceSession.create(setup.model, { executionProviders: [backend] });
   } catch (cause) {
-    const what = cause instanceof Error ? cause.message : String(cause);
+    const what = messageOf(cause);
     throw new LoadError(`could not load ONNX model ${source} on ${backend}: ${what}`, { source, backend, cause });
   } finally {
     // The runtime is compiled by now (or failed for good): do not keep its binary alive.
@@ -67,7 +67,7 @@ export async function create(setup: EngineSetup): Promise<Engine> {
       try {
         results = await session.run(ortFeeds);
       } catch (cause) {
-        const what = cause instanceof Error ? cause.message : String(cause);
+        const what = messageOf(cause);
         if (outOfMemory.test(what)) {
           throw new OutOfMemoryError(`the ${backend} runtime ran out of memory for this request: ${what}`, { backend, cause });
         }

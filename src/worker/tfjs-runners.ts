@@ -1,5 +1,5 @@
 import type { io, NamedTensorMap, Tensor } from '@tensorflow/tfjs-core';
-import { LoadError } from '../errors.js';
+import { LoadError, messageOf } from '../errors.js';
 import type { Tf } from './tfjs-runtime.js';
 import type { ModelJson } from './tfjs-model-json.js';
 import { declaredGraphTensors, declaredLayersTensors, type DeclaredTensor } from './tfjs-signature.js';
@@ -75,7 +75,7 @@ export async function loadRunner(tf: Tf, json: ModelJson, artifacts: io.ModelArt
     return format === 'graph-model' ? await graphRunner(tf, json, artifacts) : await layersRunner(tf, artifacts);
   } catch (cause) {
     if (cause instanceof LoadError) throw cause;
-    const what = cause instanceof Error ? cause.message : String(cause);
+    const what = messageOf(cause);
     throw new LoadError(`could not load TF.js ${format} ${source}: ${what}`, { source, cause });
   }
 }

@@ -1,5 +1,5 @@
 import type { DataType, NamedTensorMap, Tensor as TfTensor } from '@tensorflow/tfjs-core';
-import { InferenceError, LoadError } from '../errors.js';
+import { InferenceError, LoadError, messageOf } from '../errors.js';
 import type { Backend, Dim, Tensor, TensorInfo, Tensors } from '../types.js';
 import type { Engine, EngineSetup } from './engine.js';
 import { modelArtifacts, parseModelJson } from './tfjs-model-json.js';
@@ -99,7 +99,7 @@ export async function create(setup: EngineSetup): Promise<Engine> {
           const results = await runOnce(tf, runner, tensors, copy);
           return Object.fromEntries(outputs.map((output, i) => [output.name, results[i] as Tensor]));
         } catch (cause) {
-          const what = cause instanceof Error ? cause.message : String(cause);
+          const what = messageOf(cause);
           throw new InferenceError(`TF.js failed to run ${runner.format} ${source} on ${backend}: ${what}`, { backend, cause });
         } finally {
           tf.dispose(Object.values(tensors));

@@ -133,6 +133,13 @@ test("cache: 'revalidate' asks the server again, and uses the cached copy when o
   expect(offline.probs).toEqual(first.probs);
 });
 
+test("cache: 'revalidate' with an integrity uses the copy pinned by that digest without asking again", async ({ sdk }) => {
+  await loadAndRun(sdk, { integrity: mlpDigest });
+  const again = await loadAndRun(sdk, { integrity: mlpDigest, cache: 'revalidate' });
+  expect(again.progress[0]).toMatchObject({ phase: 'cache', loaded: mlpBytes.byteLength });
+  expect(requestsFor(sdk, 'mlp.onnx')).toBe(1);
+});
+
 test('cache: false neither reads nor writes the cache', async ({ sdk }) => {
   await loadAndRun(sdk, { cache: false });
   await loadAndRun(sdk, { cache: false });

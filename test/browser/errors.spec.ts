@@ -46,6 +46,21 @@ for (const entry of entries) {
       expect(outcome).toMatchObject({ served: 20, after: 4 });
     });
 
+    test('a bad feeds object in predictBatch is named by its index, and no feeds object is sent', async ({ sdk }) => {
+      await sdk.load('mlp', sdk.modelUrl('mlp'));
+      const outcome = await sdk.page.evaluate(async () => {
+        const model = window.harness.models.mlp!;
+        const good = { features: { dtype: 'float32' as const, dims: [1, 8], data: new Float32Array(8) } };
+        const bad = { features: { dtype: 'float32' as const, dims: [1, 7], data: new Float32Array(7) } };
+        const error = await model.predictBatch([good, bad]).then(() => null, window.harness.error);
+        return { error, goodKept: good.features.data.length, stats: await model.stats() };
+      });
+      expect(outcome.error).toMatchObject({ name: 'InputError', input: 'features' });
+      expect(outcome.error!.message).toBe("predictBatch feeds[1]: input 'features' expects dims [batch, 8], got [1, 7]");
+      expect(outcome.goodKept).toBe(8);
+      expect(outcome.stats.requests).toBe(0);
+    });
+
     test('a detached input (sent by an earlier call) is named and explained', async ({ sdk }) => {
       await sdk.load('mlp', sdk.modelUrl('mlp'));
       const error = await sdk.page.evaluate(async () => {

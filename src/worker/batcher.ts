@@ -74,8 +74,7 @@ export class Batcher<Request, Result> {
   #schedule(): void {
     if (this.#running || this.#dispatchQueued) return;
     const { maxDelayMs, maxSize } = this.#options;
-    const queuedRows = this.#queue.reduce((sum, job) => sum + job.size, 0);
-    if (maxDelayMs > 0 && queuedRows < maxSize) {
+    if (maxDelayMs > 0 && this.#queue.reduce((rows, job) => rows + job.size, 0) < maxSize) {
       this.#timer ??= setTimeout(() => this.#dispatch(), maxDelayMs);
     } else {
       // Idle: run at once, with every request pushed in this same task (one message can carry many).
@@ -119,7 +118,8 @@ export class Batcher<Request, Result> {
         }
       }
     }
-    this.#queue = this.#queue.filter((job) => !taken.includes(job));
+    const takenSet = new Set(taken);
+    this.#queue = this.#queue.filter((job) => !takenSet.has(job));
     return taken;
   }
 

@@ -5,6 +5,7 @@ import { bundleBaseUrl } from './bundle-url.js';
 import { requestPersistence } from './cache.js';
 import { integrityByUrl } from './integrity-option.js';
 import { Model, type Placement } from './model.js';
+import { sendableBuffer } from './tensor.js';
 import type { LoadRequest, ModelBytesOrUrl, ProgressSink, WarningSink } from './protocol.js';
 import { artifactsFromHandler, describeTfjsArtifacts, isTfjsArtifacts, isTfjsLoadHandler } from './tfjs-artifacts.js';
 import type { BackendChange, EngineKind, LoadOptions, ModelSource } from './types.js';
@@ -18,9 +19,7 @@ function describeSource(source: ModelSource): { bytesOrUrl: ModelBytesOrUrl; tra
   }
   if (source instanceof ArrayBuffer) return { bytesOrUrl: { kind: 'bytes', bytes: source }, transfer: [source] };
   if (source instanceof Uint8Array) {
-    // A view into a larger buffer is copied, so that the caller's buffer is not detached.
-    const whole = source.byteOffset === 0 && source.byteLength === source.buffer.byteLength;
-    const bytes = (whole && source.buffer instanceof ArrayBuffer ? source.buffer : source.slice().buffer) as ArrayBuffer;
+    const bytes = sendableBuffer(source);
     return { bytesOrUrl: { kind: 'bytes', bytes }, transfer: [bytes] };
   }
   if (isTfjsArtifacts(source)) return describeTfjsArtifacts(source);

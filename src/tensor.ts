@@ -45,8 +45,16 @@ export function formatDims(dims: readonly Dim[]): string {
   return `[${dims.map((d) => (d === -1 ? '?' : String(d))).join(', ')}]`;
 }
 
-function coversWholeBuffer(data: TensorData): boolean {
+function coversWholeBuffer(data: ArrayBufferView): boolean {
   return data.byteOffset === 0 && data.byteLength === data.buffer.byteLength;
+}
+
+/**
+ * The ArrayBuffer to hand over for `bytes`: its own buffer when it covers all of it (transferred,
+ * no copy), else a copy of just these bytes, so that a caller's larger buffer is never detached.
+ */
+export function sendableBuffer(bytes: Uint8Array): ArrayBuffer {
+  return (coversWholeBuffer(bytes) && bytes.buffer instanceof ArrayBuffer ? bytes.buffer : bytes.slice().buffer) as ArrayBuffer;
 }
 
 type ArrayBufferWithTransfer = ArrayBuffer & { transfer?: () => ArrayBuffer };

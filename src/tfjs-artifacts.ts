@@ -2,6 +2,7 @@
 // the worker. Knows TF.js's file format, not TF.js: nothing here imports it.
 import { InputError, LoadError } from './errors.js';
 import type { ModelBytesOrUrl } from './protocol.js';
+import { sendableBuffer } from './tensor.js';
 import type { ModelSource, TfjsArtifacts, TfjsLoadHandler, TfjsModelArtifacts } from './types.js';
 
 type Shard = ArrayBuffer | Uint8Array;
@@ -20,8 +21,7 @@ function sendableShard(shard: Shard, index: number): ArrayBuffer {
   if (!(shard instanceof Uint8Array)) {
     throw new InputError(`TF.js weights[${index}] must be an ArrayBuffer or a Uint8Array, got ${typeof shard}`);
   }
-  const whole = shard.byteOffset === 0 && shard.byteLength === shard.buffer.byteLength;
-  return (whole && shard.buffer instanceof ArrayBuffer ? shard.buffer : shard.slice().buffer) as ArrayBuffer;
+  return sendableBuffer(shard);
 }
 
 /** What crosses to the worker for in-memory artifacts, and the buffers it transfers. */

@@ -1,6 +1,7 @@
 import { io } from '@tensorflow/tfjs-core';
 import { LoadError } from '../errors.js';
 import type { ProgressSink } from '../protocol.js';
+import { sendableBuffer } from '../tensor.js';
 import type { LoadProgress } from '../types.js';
 
 export type ModelJson = io.ModelJSON;
@@ -39,10 +40,7 @@ async function fetchShards(json: ModelJson, source: string, fetchFile: FetchFile
       seen[i] = progress;
       report(progress.phase);
     });
-    // A whole-buffer view in the common case: no copy.
-    return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
-      ? (bytes.buffer as ArrayBuffer)
-      : (bytes.slice().buffer as ArrayBuffer);
+    return sendableBuffer(bytes); // a whole-buffer view in the common case: no copy
   });
   return Promise.all(shards);
 }

@@ -69,7 +69,8 @@ export async function load(source: ModelSource, options: LoadOptions = {}): Prom
   if (options.persist === true) void persist(warn, bytesOrUrl);
   const placement = await place(baseUrl, request, buffers, onProgress, options, proxy(warn));
   // A model fetched from a URL can be loaded again if its worker dies; bytes were handed over for good.
-  const reload = bytesOrUrl.kind === 'url' ? () => place(baseUrl, request, [], undefined, reloadOptions(options)) : undefined;
+  const reload =
+    bytesOrUrl.kind === 'url' ? () => place(baseUrl, request, [], undefined, reloadOptions(options), proxy(warn)) : undefined;
   return new Model(placement, reload);
 }
 

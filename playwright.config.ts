@@ -24,6 +24,9 @@ function project(name: string, setup: Setup) {
   };
 }
 
+// PORT lets two checkouts run their suites side by side.
+const port = Number(process.env.PORT ?? 4173);
+
 // The four browser setups every behaviour is checked in.
 export default defineConfig({
   testDir: 'test/browser',
@@ -31,8 +34,8 @@ export default defineConfig({
   fullyParallel: true,
   workers: 2,
   reporter: [['list']],
-  use: { baseURL: 'http://127.0.0.1:4173', headless: true },
-  webServer: { command: 'node test/server.mjs', url: 'http://127.0.0.1:4173/coi/test/pages/esm.html', reuseExistingServer: true },
+  use: { baseURL: `http://127.0.0.1:${port}`, headless: true },
+  webServer: { command: 'node test/server.mjs', url: `http://127.0.0.1:${port}/coi/test/pages/esm.html`, reuseExistingServer: true },
   projects: [
     project('wasm-isolated', { isolated: true, webgpuFlag: false, backend: 'auto', expectBackend: 'wasm' }),
     project('wasm-plain', { isolated: false, webgpuFlag: false, backend: 'auto', expectBackend: 'wasm' }),

@@ -12,6 +12,7 @@ import type { BackendChange, EngineKind, LoadOptions, ModelSource } from './type
 import { viaWorker, workerFor } from './worker-client.js';
 
 const defaultBatch = { maxSize: 64, maxDelayMs: 0 };
+let nextLoadId = 1;
 
 function describeSource(source: ModelSource): { bytesOrUrl: ModelBytesOrUrl; transfer: ArrayBuffer[] } {
   if (typeof source === 'string' || source instanceof URL) {
@@ -54,7 +55,7 @@ export async function load(source: ModelSource, options: LoadOptions = {}): Prom
   if (options.signal?.aborted) throw abortedError('load', options.signal);
   const { bytesOrUrl, transfer: buffers } = describeSource(isTfjsLoadHandler(source) ? await artifactsFromHandler(source) : source);
   const baseUrl = options.baseUrl === undefined ? bundleBaseUrl() : new URL(options.baseUrl, document.baseURI);
-  const request: LoadRequest = {
+  const request: Omit<LoadRequest, 'loadId'> = {
     source: bytesOrUrl,
     engine: inferEngine(bytesOrUrl, options.engine),
     backend: options.backend ?? 'auto',
@@ -82,7 +83,7 @@ function reloadOptions({ onBackendChange }: LoadOptions): Pick<LoadOptions, 'onB
 /** Loads a model into the worker for `baseUrl` (starting it if needed). */
 async function place(
   baseUrl: URL,
-  request: LoadRequest,
+  request: Omit<LoadRequest, 'loadId'>,
   buffers: ArrayBuffer[],
   onProgress: ProgressSink | undefined,
   options: Pick<LoadOptions, 'signal' | 'timeoutMs' | 'onBackendChange'>,
@@ -95,9 +96,15 @@ async function place(
     if (placed !== undefined) placed.info = { ...placed.info, backend: change.to, backendReason: change.reason };
     options.onBackendChange?.(change);
   });
-  const loading = viaWorker(client, client.host.load(transfer(request, buffers), onProgress, onWarning, onBackendChange));
-  // A load that finishes after its caller gave up must not leak a model in the worker.
-  const discard = () => void loading.then((info) => client.host.dispose(info.id)).catch(() => undefined);
+  const loadId = nextLoadId++;
+  const sent = transfer({ ...request, loadId }, buffers);
+  const loading = viaWorker(client, client.host.load(sent, onProgress, onWarning, onBackendChange));
+  // A caller who gives up stops the worker's downloads (freeing their connections), and a load that
+  // finishes anyway must not leak a model in the worker.
+  const discard = () => {
+    client.host.cancelLoad(loadId).catch(() => undefined);
+    loading.then((info) => client.host.dispose(info.id)).catch(() => undefined);
+  };
   placed = { client, info: await cancellable('load', loading, options, discard) };
   return placed;
 }

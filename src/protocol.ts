@@ -9,6 +9,8 @@ export type ModelBytesOrUrl =
   | { kind: 'tfjs-artifacts'; modelJson: string; weights: ArrayBuffer[] };
 
 export interface LoadRequest {
+  /** Names this load for `cancelLoad`; unique per page. */
+  loadId: number;
   source: ModelBytesOrUrl;
   engine: EngineKind;
   backend: BackendRequest;
@@ -68,6 +70,8 @@ export interface HostApi {
     onWarning?: WarningSink,
     onBackendChange?: BackendChangeSink,
   ): Promise<ModelInfo>;
+  /** Aborts a load still under way: its downloads stop and free their connections. */
+  cancelLoad(loadId: number): void;
   /**
    * Runs the calls a page gathered in one task; each call's requests are coalesced with concurrent
    * ones where the model allows. Each call settles on its own: one outcome per call, in order.

@@ -77,6 +77,7 @@ function asWebinferError(error: unknown): WebinferError {
 /** The worker's side of the SDK: loads models, queues and coalesces their requests, runs them. */
 export class Host implements HostApi {
   readonly #models = new Map<number, HostedModel>();
+  readonly #loads = new Map<number, AbortController>();
   #nextId = 1;
 
   async load(
@@ -95,8 +96,10 @@ export class Host implements HostApi {
       },
       onBackendChange: (change: BackendChange) => void onBackendChange?.(change),
     };
+    const loading = new AbortController();
+    this.#loads.set(request.loadId, loading);
     try {
-      const { engine, choice } = await loadEngine(request, sinks);
+      const { engine, choice } = await loadEngine(request, sinks, loading.signal);
       const id = this.#nextId++;
       this.#models.set(id, { ...hostModel(engine, request.batch), release: () => onBackendChange?.[releaseProxy]() });
       return {
@@ -111,9 +114,14 @@ export class Host implements HostApi {
       onBackendChange?.[releaseProxy]();
       throw error;
     } finally {
+      this.#loads.delete(request.loadId);
       onProgress?.[releaseProxy]();
       onWarning?.[releaseProxy]();
     }
+  }
+
+  cancelLoad(loadId: number): void {
+    this.#loads.get(loadId)?.abort(new AbortError('the load was cancelled'));
   }
 
   async predict(modelId: number, calls: PredictCall[]): Promise<PredictOutcome[]> {

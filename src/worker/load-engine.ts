@@ -55,7 +55,11 @@ function readModel(request: LoadRequest, sinks: LoadSinks): Promise<Uint8Array> 
  * Everything a load does in the worker: choose the backend, fetch the runtime alongside the model,
  * start the engine (on WebGPU, one that can fall back to WASM).
  */
-export async function loadEngine(request: LoadRequest, sinks: LoadSinks): Promise<{ engine: Engine; choice: BackendChoice }> {
+export async function loadEngine(
+  request: LoadRequest,
+  sinks: LoadSinks,
+  signal: AbortSignal,
+): Promise<{ engine: Engine; choice: BackendChoice }> {
   const source = request.source.kind === 'url' ? request.source.url : 'bytes';
   try {
     const capabilities = await detectCapabilities();
@@ -83,6 +87,7 @@ export async function loadEngine(request: LoadRequest, sinks: LoadSinks): Promis
       fetchFile: (url, onProgress) => fetchModel(url, { integrity: integrity[url], cache, onProgress, onWarning: sinks.onWarning }),
       onProgress: sinks.onProgress,
     };
+    signal.throwIfAborted(); // the caller gave up while the files arrived: start no session
     const engine = await engineModule.create(setup);
     return {
       engine: choice.backend === 'webgpu' ? fallingBackToWasm(engine, engineModule, setup, sinks.onBackendChange) : engine,

@@ -1,7 +1,11 @@
+import { redactSecrets } from './redact.js';
+
 /** What an error is about, so code can react without parsing messages. */
 export interface ErrorContext {
   /** The model input concerned. */
   input?: string;
+  /** The model output concerned. */
+  output?: string;
   /** The model URL, or 'bytes' for a model given in memory. */
   source?: string;
   /** The backend concerned ('webgpu', 'wasm'). */
@@ -18,13 +22,17 @@ export function messageOf(thrown: unknown): string {
 export class WebinferError extends Error {
   override name = 'WebinferError';
   readonly input: string | undefined;
+  readonly output: string | undefined;
   readonly source: string | undefined;
   readonly backend: string | undefined;
 
   constructor(message: string, context: ErrorContext = {}) {
-    super(message, 'cause' in context ? { cause: context.cause } : undefined);
+    // Every message and source is redacted here, once, whoever built it (a runtime's own message may
+    // quote the URL it failed on).
+    super(redactSecrets(message), 'cause' in context ? { cause: context.cause } : undefined);
     this.input = context.input;
-    this.source = context.source;
+    this.output = context.output;
+    this.source = context.source === undefined ? undefined : redactSecrets(context.source);
     this.backend = context.backend;
   }
 }
@@ -123,12 +131,13 @@ export interface WireError {
   webinferError: ErrorName;
   message: string;
   stack: string | undefined;
-  context: { input?: string; source?: string; backend?: string };
+  context: { input?: string; output?: string; source?: string; backend?: string };
 }
 
 export function toWire(error: WebinferError): WireError {
   const context: WireError['context'] = {};
   if (error.input !== undefined) context.input = error.input;
+  if (error.output !== undefined) context.output = error.output;
   if (error.source !== undefined) context.source = error.source;
   if (error.backend !== undefined) context.backend = error.backend;
   const name = error.name in errorClasses ? (error.name as ErrorName) : 'WebinferError';

@@ -4,6 +4,7 @@ import { InputError } from './errors.js';
 import { bundleBaseUrl } from './bundle-url.js';
 import { requestPersistence } from './cache.js';
 import { integrityByUrl } from './integrity-option.js';
+import { hasUserinfo, redactSecrets } from './redact.js';
 import { Model, type Placement } from './model.js';
 import { sendableBuffer } from './tensor.js';
 import type { LoadRequest, ModelBytesOrUrl, ProgressSink, WarningSink } from './protocol.js';
@@ -16,7 +17,13 @@ let nextLoadId = 1;
 
 function describeSource(source: ModelSource): { bytesOrUrl: ModelBytesOrUrl; transfer: ArrayBuffer[] } {
   if (typeof source === 'string' || source instanceof URL) {
-    return { bytesOrUrl: { kind: 'url', url: new URL(source, document.baseURI).href }, transfer: [] };
+    const url = parseUrl('the model URL', source);
+    if (hasUserinfo(url)) {
+      throw new InputError(
+        `the model URL ${url.href} carries credentials (user:password@), which fetch() refuses to send; serve the model without them, or fetch it yourself and pass its bytes to load()`,
+      );
+    }
+    return { bytesOrUrl: { kind: 'url', url: url.href }, transfer: [] };
   }
   if (source instanceof ArrayBuffer) return { bytesOrUrl: { kind: 'bytes', bytes: source }, transfer: [source] };
   if (source instanceof Uint8Array) {
@@ -25,6 +32,14 @@ function describeSource(source: ModelSource): { bytesOrUrl: ModelBytesOrUrl; tra
   }
   if (isTfjsArtifacts(source)) return describeTfjsArtifacts(source);
   throw new InputError(`load expects a URL, an ArrayBuffer, a Uint8Array or TF.js artifacts, got ${source === null ? 'null' : typeof source}`);
+}
+
+function parseUrl(what: string, url: string | URL): URL {
+  try {
+    return new URL(url, document.baseURI);
+  } catch (cause) {
+    throw new InputError(`${what} ${String(url)} is not a valid URL`, { cause });
+  }
 }
 
 function inferEngine(source: ModelBytesOrUrl, requested: EngineKind | undefined): EngineKind {
@@ -46,6 +61,13 @@ function batchSettings(batch: LoadOptions['batch']): LoadRequest['batch'] {
   return settings;
 }
 
+function positiveMs(name: string, ms: number | undefined): number | undefined {
+  if (ms !== undefined && !(typeof ms === 'number' && ms > 0)) {
+    throw new InputError(`${name} must be a number of milliseconds > 0, got ${String(ms)}`);
+  }
+  return ms;
+}
+
 /**
  * Loads a model into the SDK's worker. The source is a URL (fetched by the worker); the model's bytes
  * (transferred to the worker: an ArrayBuffer, or a Uint8Array covering one, is detached); or TF.js
@@ -54,7 +76,7 @@ function batchSettings(batch: LoadOptions['batch']): LoadRequest['batch'] {
 export async function load(source: ModelSource, options: LoadOptions = {}): Promise<Model> {
   if (options.signal?.aborted) throw abortedError('load', options.signal);
   const { bytesOrUrl, transfer: buffers } = describeSource(isTfjsLoadHandler(source) ? await artifactsFromHandler(source) : source);
-  const baseUrl = options.baseUrl === undefined ? bundleBaseUrl() : new URL(options.baseUrl, document.baseURI);
+  const baseUrl = options.baseUrl === undefined ? bundleBaseUrl() : parseUrl('baseUrl', options.baseUrl);
   const request: Omit<LoadRequest, 'loadId'> = {
     source: bytesOrUrl,
     engine: inferEngine(bytesOrUrl, options.engine),
@@ -64,9 +86,12 @@ export async function load(source: ModelSource, options: LoadOptions = {}): Prom
     numThreads: options.numThreads,
     integrity: integrityByUrl(options.integrity, bytesOrUrl.kind === 'url' ? bytesOrUrl.url : undefined),
     cache: options.cache ?? true,
+    maxRunMs: positiveMs('maxRunMs', options.maxRunMs),
   };
   const onProgress = options.onProgress === undefined ? undefined : proxy(options.onProgress);
-  const warn = options.onWarning ?? ((warning) => console.warn(`webinfer: ${warning.message}`));
+  const userWarn = options.onWarning ?? ((warning) => console.warn(`webinfer: ${warning.message}`));
+  const warn: WarningSink = (warning) =>
+    userWarn({ ...warning, message: redactSecrets(warning.message), source: redactSecrets(warning.source) });
   if (options.persist === true) void persist(warn, bytesOrUrl);
   const placement = await place(baseUrl, request, buffers, onProgress, options, proxy(warn));
   // A model fetched from a URL can be loaded again if its worker dies; bytes were handed over for good.

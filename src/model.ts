@@ -135,7 +135,8 @@ export class Model {
     const buffers = canMoveBuffers ? moveBuffers(requests, listed) : listed;
     const callId = nextCallId++;
     const outbox = this.#outbox();
-    const call = outbox.post({ callId, requests }, buffers);
+    const { timeoutMs } = options;
+    const call = outbox.post(timeoutMs === undefined ? { callId, requests } : { callId, requests, timeoutMs }, buffers);
     const cancel = (): void => {
       if (!outbox.withdraw(callId)) void client.host.cancel(info.id, callId).catch(() => undefined);
     };

@@ -22,6 +22,8 @@ export interface LoadRequest {
   /** SRI digests by absolute file URL (the model's, and any file it pulls in, e.g. TF.js shards). */
   integrity: Record<string, string>;
   cache: CacheMode;
+  /** A run of this model that takes longer is stopped by the watchdog (the worker is replaced). */
+  maxRunMs: number | undefined;
 }
 
 export interface ModelInfo {
@@ -57,9 +59,17 @@ export type BackendChangeSink = (change: BackendChange) => void;
 export interface PredictCall {
   callId: number;
   requests: Tensors[];
+  /** The caller's timeoutMs: a run serving this call that overstays it (plus a grace) is stopped. */
+  timeoutMs?: number;
 }
 
 export type PredictOutcome = { results: Tensors[] } | { error: WireError };
+
+/**
+ * The watchdog's messages, worker to page: `arm` before a run with a deadline (stop the worker if it
+ * has not disarmed within `ms`; `what` says which run, for the error), `disarm` when it settled.
+ */
+export type WatchdogMessage = { arm: number; ms: number; what: string } | { disarm: number };
 
 /** The worker's API as the page sees it through Comlink. */
 export interface HostApi {
@@ -79,6 +89,8 @@ export interface HostApi {
   predict(modelId: number, calls: PredictCall[]): Promise<PredictOutcome[]>;
   /** Drops a call's requests that are still queued (they reject with AbortError). */
   cancel(modelId: number, callId: number): void;
+  /** Connects the page's watchdog, which ends a worker whose run overstays its deadline. */
+  watch(port: MessagePort): void;
   /** Holds a Web Lock of this name until the worker dies, so that the page can tell when it does. */
   holdLock(name: string): Promise<void>;
   /** Test hook: makes the worker close itself, as if the browser had killed it. */

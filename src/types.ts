@@ -92,6 +92,13 @@ export interface LoadOptions {
   /** Rejects the load with AbortError after this many milliseconds. */
   timeoutMs?: number;
   /**
+   * Longest a single engine run of this model may take. A run that overstays it is stopped: the
+   * worker is terminated (a WASM run cannot be interrupted otherwise), the calls on that worker reject
+   * with WorkerCrashedError, and its models reload on their next call. Default: none. A call's own
+   * `timeoutMs` bounds its runs the same way, one second after its caller got AbortError.
+   */
+  maxRunMs?: number;
+  /**
    * Called if the model moves to another backend while serving: a lost WebGPU device (or a failed
    * WebGPU run) moves it to WASM, replaying the batch in flight. `model.backend` follows.
    */

@@ -15,6 +15,10 @@ const describe = (value: unknown): string =>
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value) && !ArrayBuffer.isView(value);
 
+/** Dims as given, strings quoted: `['1', '8']` must not read as the valid [1, 8]. */
+const quotedDims = (dims: readonly unknown[]): string =>
+  `[${dims.map((d) => (typeof d === 'string' ? `'${d}'` : String(d))).join(', ')}]`;
+
 function isDetached(data: ArrayBufferView): boolean {
   if (data.byteLength > 0) return false;
   // ArrayBuffer.prototype.detached is recent; a view over a detached buffer cannot be built anywhere.
@@ -75,7 +79,7 @@ function checkTensor(info: TensorInfo, tensor: unknown): void {
     fail('has a detached buffer: an earlier predict call transferred it to the worker; pass a fresh array');
   }
   if (!Array.isArray(dims) || !dims.every((d) => Number.isSafeInteger(d) && d >= 0)) {
-    fail(`dims must be an array of non-negative integers, got ${Array.isArray(dims) ? formatDims(dims) : describe(dims)}`);
+    fail(`dims must be an array of non-negative integers, got ${Array.isArray(dims) ? quotedDims(dims) : describe(dims)}`);
   }
   const given = dims as number[];
   const expected = `expects dims ${formatDims(info.shape)}, got ${formatDims(given)}`;

@@ -1,7 +1,8 @@
-import { releaseProxy, wrap, type Remote } from 'comlink';
+import { releaseProxy, transfer, wrap, type Remote } from 'comlink';
 import { installErrorTransfer } from './comlink-errors.js';
 import { WorkerCrashedError } from './errors.js';
 import type { HostApi } from './protocol.js';
+import { startWatchdog } from './watchdog.js';
 
 export interface WorkerClient {
   host: Remote<HostApi>;
@@ -28,7 +29,15 @@ async function watchLifetime(host: Remote<HostApi>, onStarted: () => void, onDea
 
 function startWorker(workerUrl: string): WorkerClient {
   installErrorTransfer();
-  const worker = new Worker(workerUrl, { type: 'module', name: 'webinfer' });
+  let worker: Worker;
+  try {
+    worker = new Worker(workerUrl, { type: 'module', name: 'webinfer' });
+  } catch (cause) {
+    // Chromium throws a SecurityError at once for a worker script on another origin.
+    const sameOrigin = new URL(workerUrl).origin === location.origin;
+    const why = sameOrigin ? String(cause) : `a worker script must come from the page's own origin (${location.origin})`;
+    throw new WorkerCrashedError(`the webinfer worker ${workerUrl} could not start: ${why}; check the baseUrl option`, { cause });
+  }
   const host = wrap<HostApi>(worker);
   const client: WorkerClient = { host, pending: new Set(), death: undefined };
   const die = (detail: string): void => {
@@ -48,6 +57,10 @@ function startWorker(workerUrl: string): WorkerClient {
     const detail = event instanceof ErrorEvent && event.message ? event.message : 'its script failed to load or run';
     die(`${detail}; check the baseUrl option`);
   });
+  const watchdog = startWatchdog((detail) =>
+    die(`its watchdog stopped it: ${detail} (maxRunMs, or the caller's timeoutMs plus 1 s); the calls on it were lost, and its models reload on their next call`),
+  );
+  host.watch(transfer(watchdog, [watchdog])).catch(() => undefined);
   const onStarted = () => (started = true);
   watchLifetime(host, onStarted, () => die('it was closed, killed by the browser, or ran out of memory')).catch(() => undefined);
   return client;

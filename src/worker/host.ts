@@ -17,6 +17,32 @@ import { BatchTuner } from './batch-tuner.js';
 import { Batcher } from './batcher.js';
 import type { Engine } from './engine.js';
 import { loadEngine } from './load-engine.js';
+import { oversizeOutput } from './output-limit.js';
+import { RunWatch } from './run-watch.js';
+
+/**
+ * How long past a caller's timeoutMs a run may go on before the watchdog stops the worker. The caller
+ * has its AbortError at once; the grace spares the other callers of a coalesced run that was merely
+ * slow.
+ */
+const watchdogGraceMs = 1000;
+
+/** What bounds a model's runs: the load's maxRunMs, and each call's deadline (worker clock). */
+interface RunLimits {
+  watch: RunWatch;
+  what: string;
+  maxRunMs: number | undefined;
+  deadlines: WeakMap<Tensors, number>;
+}
+
+/** The watchdog deadline of a run serving `requests`, in ms from now; undefined when it has none. */
+function runDeadline(requests: readonly Tensors[], limits: RunLimits): number | undefined {
+  const now = performance.now();
+  const fromCallers = requests.map((feeds) => limits.deadlines.get(feeds)).filter((at) => at !== undefined);
+  const callerMs = fromCallers.length === 0 ? Infinity : Math.max(0, Math.min(...fromCallers) - now) + watchdogGraceMs;
+  const ms = Math.min(callerMs, limits.maxRunMs ?? Infinity);
+  return ms === Infinity ? undefined : ms;
+}
 
 interface HostedModel {
   engine: Engine;
@@ -38,7 +64,7 @@ function batchKey(feeds: Tensors): string | null {
   return tensors.map((tensor) => `${tensor.dtype}[${tensor.dims.slice(1).join(',')}]`).join(';');
 }
 
-function hostModel(engine: Engine, batch: LoadRequest['batch']): Omit<HostedModel, 'release'> {
+function hostModel(engine: Engine, batch: LoadRequest['batch'], limits: RunLimits): Omit<HostedModel, 'release'> {
   const batchable = batch.maxSize > 1 && hasBatchDim(engine.inputs) && hasBatchDim(engine.outputs);
   const stats: ModelStats = { runs: 0, requests: 0, largestRun: 0 };
   const tuner = new BatchTuner(batch.maxSize);
@@ -61,7 +87,8 @@ function hostModel(engine: Engine, batch: LoadRequest['batch']): Omit<HostedMode
       throw new InferenceError(`could not split a batched run: ${String(cause)}`, { cause });
     }
   };
-  const batcher = new Batcher(run, {
+  const watched = (requests: Tensors[]) => limits.watch.around(runDeadline(requests, limits), limits.what, () => run(requests));
+  const batcher = new Batcher(watched, {
     ...batch,
     sizeOf: rowsOf,
     keyOf: (feeds) => (batchable ? batchKey(feeds) : null),
@@ -78,6 +105,9 @@ function asWebinferError(error: unknown): WebinferError {
 export class Host implements HostApi {
   readonly #models = new Map<number, HostedModel>();
   readonly #loads = new Map<number, AbortController>();
+  readonly #watch = new RunWatch();
+  /** When each request's caller stops waiting (performance.now() here), for the watchdog. */
+  readonly #deadlines = new WeakMap<Tensors, number>();
   #nextId = 1;
 
   async load(
@@ -101,7 +131,9 @@ export class Host implements HostApi {
     try {
       const { engine, choice } = await loadEngine(request, sinks, loading.signal);
       const id = this.#nextId++;
-      this.#models.set(id, { ...hostModel(engine, request.batch), release: () => onBackendChange?.[releaseProxy]() });
+      const what = `a run of model ${request.source.kind === 'url' ? request.source.url : '(bytes)'}`;
+      const limits = { watch: this.#watch, what, maxRunMs: request.maxRunMs, deadlines: this.#deadlines };
+      this.#models.set(id, { ...hostModel(engine, request.batch, limits), release: () => onBackendChange?.[releaseProxy]() });
       return {
         id,
         engine: request.engine,
@@ -126,20 +158,30 @@ export class Host implements HostApi {
 
   async predict(modelId: number, calls: PredictCall[]): Promise<PredictOutcome[]> {
     const model = this.#model(modelId);
+    const receivedAt = performance.now();
+    for (const { requests, timeoutMs } of calls) {
+      if (timeoutMs !== undefined) for (const feeds of requests) this.#deadlines.set(feeds, receivedAt + timeoutMs);
+    }
     const settled = await Promise.allSettled(
       calls.map(({ callId, requests }) => Promise.all(requests.map((feeds) => model.batcher.push(feeds, callId)))),
     );
     const buffers = new Set<ArrayBuffer>();
-    const outcomes = settled.map((outcome): PredictOutcome =>
-      outcome.status === 'fulfilled'
-        ? { results: outcome.value.map((outputs) => prepareTransfer(outputs, buffers)) }
-        : { error: toWire(asWebinferError(outcome.reason)) },
-    );
+    const outcomes = settled.map((outcome): PredictOutcome => {
+      if (outcome.status === 'rejected') return { error: toWire(asWebinferError(outcome.reason)) };
+      // One output too large to post would fail the whole reply: only its own call rejects.
+      const oversize = outcome.value.map(oversizeOutput).find((error) => error !== undefined);
+      if (oversize !== undefined) return { error: toWire(oversize) };
+      return { results: outcome.value.map((outputs) => prepareTransfer(outputs, buffers)) };
+    });
     return transfer(outcomes, [...buffers]);
   }
 
   cancel(modelId: number, callId: number): void {
     this.#models.get(modelId)?.batcher.cancel(callId, new AbortError('the call was cancelled while queued'));
+  }
+
+  watch(port: MessagePort): void {
+    this.#watch.connect(port);
   }
 
   holdLock(name: string): Promise<void> {

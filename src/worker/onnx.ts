@@ -7,8 +7,9 @@ import { loadOrtRuntime, type OrtModule } from './onnx-runtime.js';
 
 export { loadOrtRuntime as warmUp };
 
-// How the wasm heap (emscripten, ORT's allocator) and WebGPU say they ran out of memory.
-const outOfMemory = /out of memory|bad_alloc|allocation failed|cannot enlarge memory|OOM/i;
+// How the wasm heap (emscripten, ORT's allocator) and WebGPU say they ran out of memory. A request for
+// 4 GiB or more overflows ORT's 32-bit size arithmetic (SafeInt) before any allocation is tried.
+const outOfMemory = /out of memory|bad_alloc|allocation failed|cannot enlarge memory|OOM|SafeInt|Integer overflow|Tensor shape is too large/i;
 
 function describeValues(metadata: readonly Ort.InferenceSession.ValueMetadata[], source: string): TensorInfo[] {
   return metadata.map((value) => {

@@ -10,6 +10,7 @@ const badFeeds = [
   { case: 'the wrong rank', build: "({ features: { dtype: 'float32', dims: [8], data: new Float32Array(8) } })", input: 'features', says: 'expects dims [batch, 8], got [8]' },
   { case: 'a wrong fixed dim', build: "({ features: { dtype: 'float32', dims: [1, 7], data: new Float32Array(7) } })", input: 'features', says: 'expects dims [batch, 8], got [1, 7]' },
   { case: 'data shorter than its dims', build: "({ features: { dtype: 'float32', dims: [2, 8], data: new Float32Array(15) } })", input: 'features', says: 'has dims [2, 8] (16 elements), but its data holds 15' },
+  { case: 'dims given as strings', build: "({ features: { dtype: 'float32', dims: ['1', '8'], data: new Float32Array(8) } })", input: 'features', says: "non-negative integers, got ['1', '8']" },
   { case: 'a negative dim', build: "({ features: { dtype: 'float32', dims: [-1, 8], data: new Float32Array(8) } })", input: 'features', says: 'non-negative integers' },
 ] as const;
 
@@ -153,4 +154,57 @@ test('forcing WebGPU where the browser has none rejects with BackendUnavailableE
   const error = await sdk.loadError(sdk.modelUrl('mlp'), { backend: 'webgpu' });
   expect(error).toMatchObject({ name: 'BackendUnavailableError', backend: 'webgpu' });
   expect(error.message).toContain("backend 'webgpu' is unavailable");
+});
+
+test('a baseUrl that is not a URL rejects with InputError; one on another origin with WorkerCrashedError saying why', async ({ sdk }) => {
+  const invalid = await sdk.loadError(sdk.modelUrl('mlp'), { baseUrl: 'http://[::1' });
+  expect(invalid).toMatchObject({ name: 'InputError', message: 'baseUrl http://[::1 is not a valid URL' });
+  // The page is on 127.0.0.1: localhost is another origin, and nothing is requested from it.
+  const foreign = await sdk.loadError(sdk.modelUrl('mlp'), { baseUrl: 'http://localhost:9/webinfer/' });
+  expect(foreign.name).toBe('WorkerCrashedError');
+  expect(foreign.message).toContain('the webinfer worker http://localhost:9/webinfer/webinfer.worker.js could not start');
+  expect(foreign.message).toContain("a worker script must come from the page's own origin (http://127.0.0.1:");
+});
+
+test('a model URL with a password rejects with an InputError that does not repeat the password', async ({ sdk }) => {
+  const error = await sdk.loadError('http://alice:s3cret@127.0.0.1:9/m.onnx');
+  expect(error.name).toBe('InputError');
+  expect(error.message).toContain('http://***@127.0.0.1:9/m.onnx carries credentials');
+  expect(JSON.stringify(error)).not.toContain('s3cret');
+});
+
+test('a signed model URL that fails names the file without its signature, in the error and its source', async ({ sdk }) => {
+  const error = await sdk.loadError('../models/out/missing.onnx?X-Amz-Signature=0fe1d2c3&v=2');
+  expect(error.name).toBe('LoadError');
+  expect(error.message).toMatch(/could not fetch model http:\/\/\S+\/missing\.onnx\?X-Amz-Signature=\*\*\*&v=2: HTTP 404/);
+  expect(error.source).toMatch(/\/missing\.onnx\?X-Amz-Signature=\*\*\*&v=2$/);
+  expect(JSON.stringify(error)).not.toContain('0fe1d2c3');
+});
+
+// alloc.onnx's output is ConstantOfShape(shape): the caller picks its size.
+const allocate = (sdk: import('./fixtures.js').Sdk, shapes: number[][]) =>
+  sdk.page.evaluate(async ({ url, backend, shapes }) => {
+    const model = await window.webinfer.load(url, { backend });
+    const calls = shapes.map((shape) =>
+      model
+        .predict({ shape: { dtype: 'int64', dims: [3], data: BigInt64Array.from(shape, BigInt) } })
+        .then((out) => ({ dims: out.filled!.dims, first: (out.filled!.data as Float32Array)[0] }), window.harness.error),
+    );
+    return Promise.all(calls);
+  }, { url: sdk.modelUrl('alloc'), backend: sdk.setup.backend, shapes });
+
+test('an output too large to send back rejects its own call with OutOfMemoryError naming it; the calls beside it succeed', async ({ sdk }) => {
+  test.skip(sdk.setup.expectBackend !== 'wasm', 'a 2.4 GB output is a WASM-heap case; a GPU buffer that size fails earlier');
+  const [small, huge, after] = await allocate(sdk, [[2, 2, 2], [600, 1024, 1024], [1, 1, 3]]);
+  expect(small).toEqual({ dims: [2, 2, 2], first: 1 });
+  expect(huge).toMatchObject({ name: 'OutOfMemoryError', output: 'filled' });
+  expect((huge as { message: string }).message).toContain("output 'filled' has dims [600, 1024, 1024]: 2516582400 bytes");
+  expect(after).toEqual({ dims: [1, 1, 3], first: 1 });
+});
+
+test('a request for 4 GiB or more rejects with OutOfMemoryError, and the model keeps serving', async ({ sdk }) => {
+  test.skip(sdk.setup.expectBackend !== 'wasm', "the WebGPU runtime's limits differ; this checks the WASM runtime's overflow");
+  const [tooBig, after] = await allocate(sdk, [[1024, 1024, 1024], [1, 2, 2]]);
+  expect(tooBig).toMatchObject({ name: 'OutOfMemoryError', backend: 'wasm' });
+  expect(after).toEqual({ dims: [1, 2, 2], first: 1 });
 });

@@ -29,6 +29,7 @@ export interface PlainError {
   name: string;
   message: string;
   input?: string;
+  output?: string;
   source?: string;
   backend?: string;
   isError: boolean;

@@ -111,4 +111,36 @@ save('two_inputs.onnx', {
   nodes: [node('Add', ['a', 'b'], ['sum'])],
 });
 
-console.log(`wrote 6 models to ${OUT_DIR}`);
+// Hostile models: a run whose length the caller picks (a Loop of `trips` iterations adding 1 to x;
+// a huge count never ends), and an output whose shape the caller picks (ConstantOfShape).
+const FLOAT_ONE = { name: 'value', type: onnx.AttributeProto.AttributeType.TENSOR, t: tensor('one', T.FLOAT, [1], [1]) };
+save('spin.onnx', {
+  inputs: [valueInfo('trips', T.INT64, []), valueInfo('x', T.FLOAT, [1])],
+  outputs: [valueInfo('y', T.FLOAT, [1])],
+  nodes: [
+    node('Loop', ['trips', '', 'x'], ['y'], [
+      {
+        name: 'body',
+        type: onnx.AttributeProto.AttributeType.GRAPH,
+        g: {
+          name: 'add_one',
+          input: [valueInfo('i', T.INT64, []), valueInfo('cond_in', T.BOOL, []), valueInfo('v_in', T.FLOAT, [1])],
+          output: [valueInfo('cond_out', T.BOOL, []), valueInfo('v_out', T.FLOAT, [1])],
+          node: [
+            node('Identity', ['cond_in'], ['cond_out']),
+            node('Constant', [], ['step'], [FLOAT_ONE]),
+            node('Add', ['v_in', 'step'], ['v_out']),
+          ],
+        },
+      },
+    ]),
+  ],
+});
+
+save('alloc.onnx', {
+  inputs: [valueInfo('shape', T.INT64, [3])],
+  outputs: [valueInfo('filled', T.FLOAT, ['d0', 'd1', 'd2'])],
+  nodes: [node('ConstantOfShape', ['shape'], ['filled'], [FLOAT_ONE])],
+});
+
+console.log(`wrote 8 models to ${OUT_DIR}`);

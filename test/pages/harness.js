@@ -8,7 +8,7 @@ window.harness = {
     return out;
   },
   error(e) {
-    return { name: e?.name, message: e?.message, input: e?.input, source: e?.source, backend: e?.backend, isError: e instanceof Error };
+    return { name: e?.name, message: e?.message, input: e?.input, output: e?.output, source: e?.source, backend: e?.backend, isError: e instanceof Error };
   },
   models: {},
 };

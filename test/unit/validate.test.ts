@@ -125,6 +125,11 @@ describe('validateFeeds', () => {
     expect(error.message).toContain('dims must be an array of non-negative integers');
   });
 
+  it('quotes dims given as strings, so that they do not read as valid numbers', () => {
+    const error = inputErrorOf({ ...validFeeds(), features: { dtype: 'float32', dims: ['2', '8'], data: new Float32Array(16) } });
+    expect(error.message).toContain("got ['2', '8']");
+  });
+
   it('rejects dims that are not an array', () => {
     const error = inputErrorOf({ ...validFeeds(), features: { dtype: 'float32', dims: 16, data: new Float32Array(16) } });
     expect(error.message).toContain('dims must be an array of non-negative integers, got number');

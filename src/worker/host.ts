@@ -19,6 +19,7 @@ import type { Engine } from './engine.js';
 import { loadEngine } from './load-engine.js';
 import { oversizeOutput } from './output-limit.js';
 import { RunWatch } from './run-watch.js';
+import { SharedLoad, type LoadListener } from './shared-load.js';
 
 /**
  * How long past a caller's timeoutMs a run may go on before the watchdog stops the worker. The caller
@@ -48,8 +49,18 @@ interface HostedModel {
   engine: Engine;
   batcher: Batcher<Tensors, Tensors>;
   stats: ModelStats;
-  /** Lets go of the page's callbacks kept for the model's life. */
-  release(): void;
+  /** What the page is told of it; the backend changes if the model falls back to WASM. */
+  info: Omit<ModelInfo, 'id'>;
+  /** The page-side handles on it (identical loads share one model): it lives while one does. */
+  handles: Set<Handle>;
+  /** Stops later loads from joining it: called once its last handle is disposed. */
+  forget(): void;
+}
+
+/** One page-side Model's hold on a hosted model. */
+interface Handle {
+  model: HostedModel;
+  onBackendChange: Remote<BackendChangeSink> | undefined;
 }
 
 /** Dim 0 batches only when it is symbolic in every input and output. */
@@ -64,7 +75,7 @@ function batchKey(feeds: Tensors): string | null {
   return tensors.map((tensor) => `${tensor.dtype}[${tensor.dims.slice(1).join(',')}]`).join(';');
 }
 
-function hostModel(engine: Engine, batch: LoadRequest['batch'], limits: RunLimits): Omit<HostedModel, 'release'> {
+function hostModel(engine: Engine, batch: LoadRequest['batch'], limits: RunLimits): Pick<HostedModel, 'engine' | 'batcher' | 'stats'> {
   const batchable = batch.maxSize > 1 && hasBatchDim(engine.inputs) && hasBatchDim(engine.outputs);
   const stats: ModelStats = { runs: 0, requests: 0, largestRun: 0 };
   const tuner = new BatchTuner(batch.maxSize);
@@ -101,10 +112,23 @@ function asWebinferError(error: unknown): WebinferError {
   return error instanceof WebinferError ? error : new InferenceError(`the run failed: ${String(error)}`, { cause: error });
 }
 
+/**
+ * Loads that may share one model: the same URL with the same options. A model loaded with
+ * `cache: true` is shared while it lives; other cache modes ask for a fresh copy, so they share only a
+ * load still under way.
+ */
+function shareKey(request: LoadRequest): string | undefined {
+  if (request.source.kind !== 'url') return undefined;
+  const { loadId: _, ...options } = request;
+  return JSON.stringify(options);
+}
+
 /** The worker's side of the SDK: loads models, queues and coalesces their requests, runs them. */
 export class Host implements HostApi {
-  readonly #models = new Map<number, HostedModel>();
-  readonly #loads = new Map<number, AbortController>();
+  readonly #handles = new Map<number, Handle>();
+  readonly #sharing = new Map<string, SharedLoad<HostedModel>>();
+  /** How each load under way leaves its shared load: by loadId. */
+  readonly #leaving = new Map<number, (gaveUp: boolean) => void>();
   readonly #watch = new RunWatch();
   /** When each request's caller stops waiting (performance.now() here), for the watchdog. */
   readonly #deadlines = new WeakMap<Tensors, number>();
@@ -116,48 +140,65 @@ export class Host implements HostApi {
     onWarning?: Remote<WarningSink>,
     onBackendChange?: Remote<BackendChangeSink>,
   ): Promise<ModelInfo> {
-    const sinks = {
+    const shared = this.#sharedLoad(request);
+    const leave = shared.join({
       onProgress: (progress: LoadProgress) => void onProgress?.(progress),
-      onWarning: (warning: LoadWarning) => {
-        // A warning from a runtime download that outlives this load finds the proxy released.
-        try {
-          void onWarning?.(warning);
-        } catch {}
-      },
-      onBackendChange: (change: BackendChange) => void onBackendChange?.(change),
-    };
-    const loading = new AbortController();
-    this.#loads.set(request.loadId, loading);
+      onWarning: (warning: LoadWarning) => void onWarning?.(warning),
+    });
+    this.#leaving.set(request.loadId, leave);
     try {
-      const { engine, choice } = await loadEngine(request, sinks, loading.signal);
+      const model = await shared.result;
       const id = this.#nextId++;
-      const what = `a run of model ${request.source.kind === 'url' ? request.source.url : '(bytes)'}`;
-      const limits = { watch: this.#watch, what, maxRunMs: request.maxRunMs, deadlines: this.#deadlines };
-      this.#models.set(id, { ...hostModel(engine, request.batch, limits), release: () => onBackendChange?.[releaseProxy]() });
-      return {
-        id,
-        engine: request.engine,
-        backend: choice.backend,
-        backendReason: choice.reason,
-        inputs: engine.inputs,
-        outputs: engine.outputs,
-      };
+      const handle = { model, onBackendChange };
+      model.handles.add(handle);
+      this.#handles.set(id, handle);
+      return { id, ...model.info };
     } catch (error) {
       onBackendChange?.[releaseProxy]();
       throw error;
     } finally {
-      this.#loads.delete(request.loadId);
+      this.#leaving.delete(request.loadId);
+      leave(false);
       onProgress?.[releaseProxy]();
       onWarning?.[releaseProxy]();
     }
   }
 
   cancelLoad(loadId: number): void {
-    this.#loads.get(loadId)?.abort(new AbortError('the load was cancelled'));
+    this.#leaving.get(loadId)?.(true);
+  }
+
+  /** The load `request` joins: an identical one under way (or live, see shareKey), or a new one. */
+  #sharedLoad(request: LoadRequest): SharedLoad<HostedModel> {
+    const key = shareKey(request);
+    const existing = key === undefined ? undefined : this.#sharing.get(key);
+    if (existing !== undefined && (!existing.settled || request.cache === true)) return existing;
+    const forget = () => {
+      if (key !== undefined && this.#sharing.get(key) === shared) this.#sharing.delete(key);
+    };
+    const shared = new SharedLoad((sinks, signal) => this.#startModel(request, sinks, signal, forget));
+    if (key !== undefined) this.#sharing.set(key, shared);
+    shared.result.catch(forget);
+    return shared;
+  }
+
+  async #startModel(request: LoadRequest, sinks: LoadListener, signal: AbortSignal, forget: () => void): Promise<HostedModel> {
+    const handles = new Set<Handle>();
+    let info: HostedModel['info'] | undefined;
+    const onBackendChange = (change: BackendChange) => {
+      if (info !== undefined) info.backend = change.to;
+      if (info !== undefined) info.backendReason = change.reason;
+      for (const handle of handles) void handle.onBackendChange?.(change);
+    };
+    const { engine, choice } = await loadEngine(request, { ...sinks, onBackendChange }, signal);
+    info = { engine: request.engine, backend: choice.backend, backendReason: choice.reason, inputs: engine.inputs, outputs: engine.outputs };
+    const what = `a run of model ${request.source.kind === 'url' ? request.source.url : '(bytes)'}`;
+    const limits = { watch: this.#watch, what, maxRunMs: request.maxRunMs, deadlines: this.#deadlines };
+    return { ...hostModel(engine, request.batch, limits), info, handles, forget };
   }
 
   async predict(modelId: number, calls: PredictCall[]): Promise<PredictOutcome[]> {
-    const model = this.#model(modelId);
+    const { model } = this.#handle(modelId);
     const receivedAt = performance.now();
     for (const { requests, timeoutMs } of calls) {
       if (timeoutMs !== undefined) for (const feeds of requests) this.#deadlines.set(feeds, receivedAt + timeoutMs);
@@ -177,7 +218,7 @@ export class Host implements HostApi {
   }
 
   cancel(modelId: number, callId: number): void {
-    this.#models.get(modelId)?.batcher.cancel(callId, new AbortError('the call was cancelled while queued'));
+    this.#handles.get(modelId)?.model.batcher.cancel(callId, new AbortError('the call was cancelled while queued'));
   }
 
   watch(port: MessagePort): void {
@@ -194,7 +235,7 @@ export class Host implements HostApi {
   }
 
   loseDeviceForTesting(modelId: number): void {
-    this.#model(modelId).engine.loseDeviceForTesting?.();
+    this.#handle(modelId).model.engine.loseDeviceForTesting?.();
   }
 
   crashForTesting(): void {
@@ -203,26 +244,27 @@ export class Host implements HostApi {
   }
 
   stats(modelId: number): ModelStats {
-    const model = this.#model(modelId);
+    const { model } = this.#handle(modelId);
     return { ...model.stats, ...model.engine.stats?.() };
   }
 
   async dispose(modelId: number): Promise<void> {
-    const model = this.#models.get(modelId);
-    if (model === undefined) return;
-    this.#models.delete(modelId);
+    const handle = this.#handles.get(modelId);
+    if (handle === undefined) return;
+    this.#handles.delete(modelId);
+    handle.onBackendChange?.[releaseProxy]();
+    const { model } = handle;
+    model.handles.delete(handle);
+    if (model.handles.size > 0) return; // another Model still uses it
+    model.forget();
     model.batcher.close(new DisposedError('the model was disposed while this call was queued'));
     await model.batcher.idle();
-    try {
-      await model.engine.dispose();
-    } finally {
-      model.release();
-    }
+    await model.engine.dispose();
   }
 
-  #model(modelId: number): HostedModel {
-    const model = this.#models.get(modelId);
-    if (model === undefined) throw new DisposedError('this model has been disposed; load it again to use it');
-    return model;
+  #handle(modelId: number): Handle {
+    const handle = this.#handles.get(modelId);
+    if (handle === undefined) throw new DisposedError('this model has been disposed; load it again to use it');
+    return handle;
   }
 }

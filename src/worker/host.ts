@@ -61,6 +61,8 @@ interface HostedModel {
 interface Handle {
   model: HostedModel;
   onBackendChange: Remote<BackendChangeSink> | undefined;
+  /** Its calls not yet answered, by callId: disposing the handle drops those still queued. */
+  calls: Set<number>;
 }
 
 /** Dim 0 batches only when it is symbolic in every input and output. */
@@ -149,7 +151,7 @@ export class Host implements HostApi {
     try {
       const model = await shared.result;
       const id = this.#nextId++;
-      const handle = { model, onBackendChange };
+      const handle = { model, onBackendChange, calls: new Set<number>() };
       model.handles.add(handle);
       this.#handles.set(id, handle);
       return { id, ...model.info };
@@ -198,13 +200,17 @@ export class Host implements HostApi {
   }
 
   async predict(modelId: number, calls: PredictCall[]): Promise<PredictOutcome[]> {
-    const { model } = this.#handle(modelId);
+    const { model, calls: pending } = this.#handle(modelId);
     const receivedAt = performance.now();
     for (const { requests, timeoutMs } of calls) {
       if (timeoutMs !== undefined) for (const feeds of requests) this.#deadlines.set(feeds, receivedAt + timeoutMs);
     }
     const settled = await Promise.allSettled(
-      calls.map(({ callId, requests }) => Promise.all(requests.map((feeds) => model.batcher.push(feeds, callId)))),
+      calls.map(({ callId, requests }) => {
+        pending.add(callId);
+        const results = Promise.all(requests.map((feeds) => model.batcher.push(feeds, callId)));
+        return results.finally(() => pending.delete(callId));
+      }),
     );
     const buffers = new Set<ArrayBuffer>();
     const outcomes = settled.map((outcome): PredictOutcome => {
@@ -255,9 +261,14 @@ export class Host implements HostApi {
     handle.onBackendChange?.[releaseProxy]();
     const { model } = handle;
     model.handles.delete(handle);
-    if (model.handles.size > 0) return; // another Model still uses it
+    const disposed = new DisposedError('the model was disposed while this call was queued');
+    if (model.handles.size > 0) {
+      // Another Model still uses it: only this handle's queued calls go.
+      for (const callId of handle.calls) model.batcher.cancel(callId, disposed);
+      return;
+    }
     model.forget();
-    model.batcher.close(new DisposedError('the model was disposed while this call was queued'));
+    model.batcher.close(disposed);
     await model.batcher.idle();
     await model.engine.dispose();
   }

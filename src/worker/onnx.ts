@@ -34,6 +34,16 @@ function fromOrtTensor(tensor: Ort.Tensor): Tensor {
   return { dtype, dims: [...tensor.dims], data: storageOf(tensor.data as Tensor['data'], dtype) } as Tensor;
 }
 
+let creating: Promise<unknown> = Promise.resolve();
+
+// onnxruntime-web's WebGPU provider refuses a second session while one is being created ("another
+// WebGPU EP inference session is being created"): concurrent loads take turns.
+function oneAtATime<T>(work: () => Promise<T>): Promise<T> {
+  const turn = creating.then(work);
+  creating = turn.catch(() => undefined);
+  return turn;
+}
+
 export async function create(setup: EngineSetup): Promise<Engine> {
   const { source, backend } = setup;
   setup.onProgress({ phase: 'init' });
@@ -43,7 +53,7 @@ export async function create(setup: EngineSetup): Promise<Engine> {
   }
   let session: Ort.InferenceSession;
   try {
-    session = await ort.InferenceSession.create(setup.model, { executionProviders: [backend] });
+    session = await oneAtATime(() => ort.InferenceSession.create(setup.model, { executionProviders: [backend] }));
   } catch (cause) {
     const what = messageOf(cause);
     throw new LoadError(`could not load ONNX model ${source} on ${backend}: ${what}`, { source, backend, cause });

@@ -78,3 +78,20 @@ test('a caller who cancels a shared load leaves it running for the others', asyn
   expect(outcome.cancelled).toMatchObject({ name: 'AbortError' });
   expect(outcome.dims).toEqual([1, 4]);
 });
+
+test("disposing one of two handles on a shared model drops that handle's queued calls and serves the other's", async ({ sdk }) => {
+  const long = sdk.setup.expectBackend === 'webgpu' ? 20_000 : 400_000;
+  const outcome = await sdk.page.evaluate(async ({ url, backend, long }) => {
+    const [a, b] = await Promise.all([window.webinfer.load(url, { backend }), window.webinfer.load(url, { backend })]);
+    const feeds = (rows: number) => ({ features: { dtype: 'float32' as const, dims: [rows, 8], data: new Float32Array(rows * 8) } });
+    // A long run first, so that the calls below are still queued when `a` is disposed.
+    const longRun = b.predict(feeds(long)).then((out) => out.probs!.dims[0]);
+    const fromA = Array.from({ length: 5 }, () => a.predict(feeds(1)).then(() => 'served', (error) => error.name));
+    const fromB = Array.from({ length: 5 }, () => b.predict(feeds(1)).then(() => 'served', (error) => error.name));
+    await a.dispose();
+    return { long: await longRun, fromA: await Promise.all(fromA), fromB: await Promise.all(fromB) };
+  }, { url: sdk.modelUrl('mlp'), backend: sdk.setup.backend, long });
+  expect(outcome.long).toBe(long);
+  expect(outcome.fromA).toEqual(Array(5).fill('DisposedError'));
+  expect(outcome.fromB).toEqual(Array(5).fill('served'));
+});

@@ -95,3 +95,21 @@ test("disposing one of two handles on a shared model drops that handle's queued 
   expect(outcome.fromA).toEqual(Array(5).fill('DisposedError'));
   expect(outcome.fromB).toEqual(Array(5).fill('served'));
 });
+
+test('when a shared model moves from WebGPU to WASM, every handle hears it and reports the new backend', async ({ sdk }) => {
+  test.skip(sdk.setup.expectBackend !== 'webgpu', 'needs a model on WebGPU');
+  const outcome = await sdk.page.evaluate(async ({ url, backend }) => {
+    const heard: string[][] = [[], []];
+    const models = await Promise.all(
+      [0, 1].map((i) => window.webinfer.load(url, { backend, onBackendChange: (change) => heard[i]!.push(`${change.from}->${change.to}`) })),
+    );
+    await models[0]!.loseDeviceForTesting();
+    const out = await models[1]!.predict({ features: { dtype: 'float32', dims: [1, 8], data: new Float32Array(8) } });
+    // The notices travel as messages of their own: wait for both (the test's timeout bounds it).
+    while (heard.some((changes) => changes.length === 0)) await new Promise((resolve) => setTimeout(resolve, 10));
+    return { heard, backends: models.map((model) => model.backend), dims: out.probs!.dims };
+  }, { url: sdk.modelUrl('mlp'), backend: sdk.setup.backend });
+  expect(outcome.heard).toEqual([['webgpu->wasm'], ['webgpu->wasm']]);
+  expect(outcome.backends).toEqual(['wasm', 'wasm']);
+  expect(outcome.dims).toEqual([1, 4]);
+});

@@ -18,32 +18,8 @@ import { Batcher } from './batcher.js';
 import type { Engine } from './engine.js';
 import { loadEngine } from './load-engine.js';
 import { oversizeOutput } from './output-limit.js';
-import { RunWatch } from './run-watch.js';
+import { RunWatch, watched, type RunLimits } from './run-watch.js';
 import { SharedLoad, type LoadListener } from './shared-load.js';
-
-/**
- * How long past a caller's timeoutMs a run may go on before the watchdog stops the worker. The caller
- * has its AbortError at once; the grace spares the other callers of a coalesced run that was merely
- * slow.
- */
-const watchdogGraceMs = 1000;
-
-/** What bounds a model's runs: the load's maxRunMs, and each call's deadline (worker clock). */
-interface RunLimits {
-  watch: RunWatch;
-  what: string;
-  maxRunMs: number | undefined;
-  deadlines: WeakMap<Tensors, number>;
-}
-
-/** The watchdog deadline of a run serving `requests`, in ms from now; undefined when it has none. */
-function runDeadline(requests: readonly Tensors[], limits: RunLimits): number | undefined {
-  const now = performance.now();
-  const fromCallers = requests.map((feeds) => limits.deadlines.get(feeds)).filter((at) => at !== undefined);
-  const callerMs = fromCallers.length === 0 ? Infinity : Math.max(0, Math.min(...fromCallers) - now) + watchdogGraceMs;
-  const ms = Math.min(callerMs, limits.maxRunMs ?? Infinity);
-  return ms === Infinity ? undefined : ms;
-}
 
 interface HostedModel {
   engine: Engine;
@@ -100,8 +76,7 @@ function hostModel(engine: Engine, batch: LoadRequest['batch'], limits: RunLimit
       throw new InferenceError(`could not split a batched run: ${String(cause)}`, { cause });
     }
   };
-  const watched = (requests: Tensors[]) => limits.watch.around(runDeadline(requests, limits), limits.what, () => run(requests));
-  const batcher = new Batcher(watched, {
+  const batcher = new Batcher(watched(run, limits), {
     ...batch,
     sizeOf: rowsOf,
     keyOf: (feeds) => (batchable ? batchKey(feeds) : null),

@@ -100,31 +100,43 @@ const errorClasses = {
 
 export type ErrorName = keyof typeof errorClasses;
 
-// `instanceof` fails across realms (iframes, a second copy of the SDK), so guards compare names, and
-// follow the class hierarchy by name: an IntegrityError is a LoadError.
-const parentOf: Partial<Record<ErrorName, ErrorName>> = { IntegrityError: 'LoadError' };
+/** Each class's parent by name, read off the classes themselves: an IntegrityError is a LoadError. */
+const parentOf = new Map<string, string>(
+  Object.entries(errorClasses).flatMap(([name, ErrorClass]) => {
+    const parent = Object.entries(errorClasses).find(([, other]) => other === Object.getPrototypeOf(ErrorClass));
+    return parent === undefined ? [] : [[name, parent[0]]];
+  }),
+);
+
+// Neither `instanceof Error` nor `instanceof InputError` holds for an error made in another realm (an
+// iframe, a worker's copy of the SDK, node:vm): its brand slot does, as Object.prototype.toString sees it.
+const isErrorObject = (value: unknown): value is Error =>
+  Object.prototype.toString.call(value) === '[object Error]' && typeof (value as Error).name === 'string';
 
 function hasName(error: unknown, name: ErrorName): boolean {
-  if (!(error instanceof Error)) return false;
-  for (let kind: string | undefined = error.name; kind !== undefined; kind = parentOf[kind as ErrorName]) {
+  if (!isErrorObject(error)) return false;
+  for (let kind: string | undefined = error.name; kind !== undefined; kind = parentOf.get(kind)) {
     if (kind === name) return true;
   }
   return false;
 }
 
-export const isWebinferError = (e: unknown): e is WebinferError =>
-  e instanceof Error && e.name in errorClasses && 'backend' in e;
-export const isInputError = (e: unknown): e is InputError => hasName(e, 'InputError');
-export const isLoadError = (e: unknown): e is LoadError => hasName(e, 'LoadError');
-export const isIntegrityError = (e: unknown): e is IntegrityError => hasName(e, 'IntegrityError');
-export const isBackendUnavailableError = (e: unknown): e is BackendUnavailableError =>
-  hasName(e, 'BackendUnavailableError');
-export const isInferenceError = (e: unknown): e is InferenceError => hasName(e, 'InferenceError');
-export const isOutOfMemoryError = (e: unknown): e is OutOfMemoryError => hasName(e, 'OutOfMemoryError');
-export const isDisposedError = (e: unknown): e is DisposedError => hasName(e, 'DisposedError');
-export const isWorkerCrashedError = (e: unknown): e is WorkerCrashedError =>
-  hasName(e, 'WorkerCrashedError');
-export const isAbortError = (e: unknown): e is AbortError => hasName(e, 'AbortError');
+/** The guard for one class: true for its errors and its subclasses', from any realm. */
+const guard =
+  <Name extends ErrorName>(name: Name) =>
+  (e: unknown): e is InstanceType<(typeof errorClasses)[Name]> =>
+    hasName(e, name);
+
+export const isWebinferError = guard('WebinferError');
+export const isInputError = guard('InputError');
+export const isLoadError = guard('LoadError');
+export const isIntegrityError = guard('IntegrityError');
+export const isBackendUnavailableError = guard('BackendUnavailableError');
+export const isInferenceError = guard('InferenceError');
+export const isOutOfMemoryError = guard('OutOfMemoryError');
+export const isDisposedError = guard('DisposedError');
+export const isWorkerCrashedError = guard('WorkerCrashedError');
+export const isAbortError = guard('AbortError');
 
 /** A WebinferError flattened for postMessage, which keeps only plain data. */
 export interface WireError {

@@ -208,3 +208,27 @@ test('a request for 4 GiB or more rejects with OutOfMemoryError, and the model k
   expect(tooBig).toMatchObject({ name: 'OutOfMemoryError', backend: 'wasm' });
   expect(after).toEqual({ dims: [1, 2, 2], first: 1 });
 });
+
+test("the guards recognise errors made by the SDK in another realm (an iframe's copy), where instanceof fails", async ({ sdk }) => {
+  const seen = await sdk.page.evaluate(async () => {
+    const frame = document.createElement('iframe');
+    frame.src = location.href;
+    document.body.append(frame);
+    const other = frame.contentWindow as Window & typeof globalThis;
+    await new Promise<void>((resolve) => {
+      const check = () => (other.webinfer !== undefined ? resolve() : setTimeout(check, 20));
+      check();
+    });
+    const made = new other.webinfer.InputError("input 'x' expects dims [n, 4], got [1, 3]");
+    const loadFailure = await other.webinfer.load('../models/out/no-such-model.onnx').then(() => null, (error: unknown) => error);
+    const { isInputError, isWebinferError, isLoadError, InputError } = window.webinfer;
+    return {
+      instanceOf: made instanceof InputError || made instanceof Error,
+      input: isInputError(made),
+      base: isWebinferError(made),
+      load: isLoadError(loadFailure),
+      loadIsInput: isInputError(loadFailure),
+    };
+  });
+  expect(seen).toEqual({ instanceOf: false, input: true, base: true, load: true, loadIsInput: false });
+});

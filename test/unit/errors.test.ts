@@ -1,3 +1,4 @@
+import { runInNewContext } from 'node:vm';
 import { transferHandlers, type TransferHandler } from 'comlink';
 import { describe, expect, it } from 'vitest';
 import { installErrorTransfer } from '../../src/comlink-errors.js';
@@ -25,8 +26,12 @@ import {
   WorkerCrashedError,
 } from '../../src/errors.js';
 
-/** What another realm's (an iframe's, a second SDK copy's) error looks like here: a foreign class. */
-const foreign = (name: string) => Object.assign(new Error('x'), { name, input: undefined, source: undefined, backend: undefined });
+/**
+ * An error made in another realm (node:vm's new context: its own Error, its own prototypes), as an
+ * iframe's or a second SDK copy's error reaches this one: `instanceof Error` is false for it here.
+ */
+const foreign = (name: string, fields = "input: undefined, source: undefined, backend: undefined"): Error =>
+  runInNewContext(`Object.assign(new Error('x'), { name: ${JSON.stringify(name)}, ${fields} })`) as Error;
 
 describe('error classes', () => {
   it('are Errors and WebinferErrors, with their own name and the context given', () => {
@@ -101,15 +106,18 @@ describe('guards', () => {
     ] as const;
     for (const [name, guard] of guards) {
       const error = foreign(name);
-      expect(error).not.toBeInstanceOf(WebinferError);
+      expect(error).not.toBeInstanceOf(Error);
       expect(guard(error), name).toBe(true);
       expect(isWebinferError(error), name).toBe(true);
       expect(guard(foreign(name === 'InputError' ? 'LoadError' : 'InputError')), name).toBe(false);
     }
   });
 
-  it('recognise an InputError from another realm even without its context fields', () => {
-    expect(isInputError(Object.assign(new Error('x'), { name: 'InputError' }))).toBe(true);
+  it('recognise an InputError from another realm even without its context fields, as a WebinferError too', () => {
+    const bare = foreign('InputError', '');
+    expect(bare).not.toBeInstanceOf(Error);
+    expect(isInputError(bare)).toBe(true);
+    expect(isWebinferError(bare)).toBe(true);
   });
 
   it('are true for errors of this realm too', () => {
@@ -120,7 +128,7 @@ describe('guards', () => {
 
   it('follow the class hierarchy: an IntegrityError, even from another realm, is a LoadError', () => {
     expect(isLoadError(new IntegrityError('x'))).toBe(true);
-    expect(isLoadError(Object.assign(new Error('x'), { name: 'IntegrityError' }))).toBe(true);
+    expect(isLoadError(foreign('IntegrityError'))).toBe(true);
     expect(isIntegrityError(new LoadError('x'))).toBe(false);
   });
 
@@ -130,6 +138,7 @@ describe('guards', () => {
     expect(isInputError({ name: 'InputError', message: 'x' })).toBe(false);
     expect(isWebinferError({ name: 'InputError', message: 'x', backend: undefined })).toBe(false);
     expect(isWebinferError(undefined)).toBe(false);
+    expect(isWebinferError(foreign('TypeError'))).toBe(false);
   });
 });
 

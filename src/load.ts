@@ -45,6 +45,14 @@ function batchSettings(batch: LoadOptions['batch']): LoadRequest['batch'] {
   return settings;
 }
 
+function stallTimeout(stallTimeoutMs: number | undefined): number {
+  const value = stallTimeoutMs ?? 30_000;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new InputError(`stallTimeoutMs must be a positive number of milliseconds, got ${String(value)}`);
+  }
+  return value;
+}
+
 /**
  * Loads a model into the SDK's worker. The source is a URL (fetched by the worker); the model's bytes
  * (transferred to the worker: an ArrayBuffer, or a Uint8Array covering one, is detached); or TF.js
@@ -63,6 +71,7 @@ export async function load(source: ModelSource, options: LoadOptions = {}): Prom
     numThreads: options.numThreads,
     integrity: integrityByUrl(options.integrity, bytesOrUrl.kind === 'url' ? bytesOrUrl.url : undefined),
     cache: options.cache ?? true,
+    stallTimeoutMs: stallTimeout(options.stallTimeoutMs),
   };
   const onProgress = options.onProgress === undefined ? undefined : proxy(options.onProgress);
   const warn = options.onWarning ?? ((warning) => console.warn(`webinfer: ${warning.message}`));

@@ -20,6 +20,8 @@ export interface LoadRequest {
   /** SRI digests by absolute file URL (the model's, and any file it pulls in, e.g. TF.js shards). */
   integrity: Record<string, string>;
   cache: CacheMode;
+  /** A download that makes no progress for this long fails with a LoadError (ms). */
+  stallTimeoutMs: number;
 }
 
 export interface ModelInfo {

@@ -96,7 +96,7 @@ export class Host implements HostApi {
       onBackendChange: (change: BackendChange) => void onBackendChange?.(change),
     };
     try {
-      const { engine, choice } = await loadEngine(request, sinks);
+      const { engine, choice } = await loadEngine(request, sinks, new AbortController().signal);
       const id = this.#nextId++;
       this.#models.set(id, { ...hostModel(engine, request.batch), release: () => onBackendChange?.[releaseProxy]() });
       return {

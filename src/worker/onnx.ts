@@ -3,12 +3,14 @@ import { InferenceError, LoadError, messageOf, OutOfMemoryError } from '../error
 import { isDtype, normalizeDim, storageOf } from '../tensor.js';
 import type { TensorInfo, Tensors, Tensor } from '../types.js';
 import type { Engine, EngineSetup } from './engine.js';
-import { loadOrtRuntime, type OrtModule } from './onnx-runtime.js';
+import { forgetOrtRuntime, loadOrtRuntime, type OrtModule } from './onnx-runtime.js';
 
 export { loadOrtRuntime as warmUp };
 
 // How the wasm heap (emscripten, ORT's allocator) and WebGPU say they ran out of memory.
 const outOfMemory = /out of memory|bad_alloc|allocation failed|cannot enlarge memory|OOM/i;
+// How onnxruntime-web says its own start failed (its glue module or binary), not the model.
+const runtimeFailed = /no available backend found/i;
 
 function describeValues(metadata: readonly Ort.InferenceSession.ValueMetadata[], source: string): TensorInfo[] {
   return metadata.map((value) => {
@@ -36,7 +38,7 @@ function fromOrtTensor(tensor: Ort.Tensor): Tensor {
 export async function create(setup: EngineSetup): Promise<Engine> {
   const { source, backend } = setup;
   setup.onProgress({ phase: 'init' });
-  const ort = await loadOrtRuntime(backend, setup.runtimeBaseUrl, setup.numThreads);
+  const ort = await loadOrtRuntime(backend, setup.runtimeBaseUrl, setup.numThreads, { stallTimeoutMs: setup.stallTimeoutMs });
   if (backend === 'webgpu' && setup.webgpuAdapter !== undefined) {
     ort.env.webgpu.adapter = setup.webgpuAdapter;
   }
@@ -45,6 +47,15 @@ export async function create(setup: EngineSetup): Promise<Engine> {
     session = await ort.InferenceSession.create(setup.model, { executionProviders: [backend] });
   } catch (cause) {
     const what = messageOf(cause);
+    if (runtimeFailed.test(what)) {
+      forgetOrtRuntime(ort);
+      const runtime = setup.runtimeBaseUrl;
+      throw new LoadError(`onnxruntime-web (${runtime}) failed to start on ${backend}, so model ${source} could not load: ${what}; the next load will fetch the runtime again`, {
+        source: runtime,
+        backend,
+        cause,
+      });
+    }
     throw new LoadError(`could not load ONNX model ${source} on ${backend}: ${what}`, { source, backend, cause });
   } finally {
     // The runtime is compiled by now (or failed for good): do not keep its binary alive.

@@ -4,7 +4,7 @@
 // below are served, so a test cannot depend on anything the package does not ship.
 //
 // Faults: `/<mode>/__fault/<spec>/<path>` serves <path> badly, as a flaky server or proxy would.
-// <spec> is `<kind>[@<name>][~<key>]`: the fault hits only files whose name contains <name> (others
+// <spec> is `<kind>[@<end>][~<key>]`: the fault hits only files whose name ends with <end> (others
 // are served as usual, so a `baseUrl` can point here and break one runtime file); `~<key>` only makes
 // the URL unique, so that a `…once` fault is fresh for each test. Kinds (add `once` to fault only the
 // first request of each URL, then serve it normally):
@@ -48,7 +48,7 @@ function faultFor(spec, pathname, name) {
   const match = /^([a-z0-9]+?)(once)?(?:@([^~]+))?(?:~.*)?$/.exec(spec);
   if (match === null) return undefined;
   const [, kind, once, only] = match;
-  if (only !== undefined && !name.includes(only)) return undefined;
+  if (only !== undefined && !name.endsWith(only)) return undefined;
   if (once !== undefined) {
     if (faulted.has(pathname)) return undefined;
     faulted.add(pathname);

@@ -1,5 +1,5 @@
 import type * as Ort from 'onnxruntime-web';
-import { LoadError } from '../errors.js';
+import { LoadError, messageOf } from '../errors.js';
 import type { WarningSink } from '../protocol.js';
 import { deliver } from './fetch-model.js';
 import type { Backend } from '../types.js';
@@ -41,20 +41,35 @@ function fetchBinary(url: string, version: Promise<string>, delivery: RuntimeDel
   });
 }
 
+/**
+ * Imports the runtime module, failing if it has not arrived within `timeoutMs`: an import shows no
+ * progress to watch, so the whole import gets the stall deadline. (A stalled import stays pending in
+ * the browser's module map, which is why a retry imports another URL.)
+ */
+function importWithin(moduleUrl: string, timeoutMs: number): Promise<OrtModule> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const stalled = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`it did not arrive within ${timeoutMs} ms (stallTimeoutMs)`)), Math.min(timeoutMs, 2 ** 31 - 1));
+  });
+  const imported = import(/* @vite-ignore */ moduleUrl) as Promise<OrtModule>;
+  return Promise.race([imported, stalled]).finally(() => clearTimeout(timer));
+}
+
 async function importRuntime(backend: Backend, baseUrl: string, numThreads: number, delivery: RuntimeDelivery): Promise<OrtModule> {
   const build = builds[backend === 'webgpu' ? 'webgpu' : 'wasm']; // 'cpu' is TF.js's: the host never sends it here
   const retry = failedStarts === 0 ? '' : `?retry=${failedStarts}`;
   const moduleUrl = new URL(build.module + retry, baseUrl).href;
   // Fetch the wasm binary ourselves, alongside the module and the model download, instead of letting
   // the runtime start fetching it only when the first session is created.
-  const imported = import(/* @vite-ignore */ moduleUrl).catch((cause: unknown) => {
+  const imported = importWithin(moduleUrl, delivery.stallTimeoutMs).catch((cause: unknown) => {
     failedStarts += 1;
-    throw new LoadError(`could not import the onnxruntime-web runtime ${moduleUrl}: ${String(cause)}; the next load will try again`, {
+    throw new LoadError(`could not import the onnxruntime-web runtime ${moduleUrl}: ${messageOf(cause)}; the next load will try again`, {
       source: moduleUrl,
       cause,
     });
-  }) as Promise<OrtModule>;
+  });
   const version = imported.then((ort) => ort.env.versions.web ?? ort.env.versions.common);
+  version.catch(() => undefined); // read only if a copy is to be cached; the import's failure is reported above
   const [ort, binary] = await Promise.all([imported, fetchBinary(new URL(build.binary, baseUrl).href, version, delivery)]);
   ort.env.wasm.wasmPaths = retry === '' ? baseUrl : { mjs: new URL(build.glue + retry, baseUrl).href };
   ort.env.wasm.wasmBinary = binary;

@@ -35,6 +35,16 @@ function fromOrtTensor(tensor: Ort.Tensor): Tensor {
   return { dtype, dims: [...tensor.dims], data: storageOf(tensor.data as Tensor['data'], dtype) } as Tensor;
 }
 
+// onnxruntime-web's WebGPU provider refuses to create a session while another is being created
+// ("another WebGPU EP inference session is being created"): concurrent loads take turns.
+let creating: Promise<unknown> = Promise.resolve();
+
+function oneAtATime<T>(work: () => Promise<T>): Promise<T> {
+  const result = creating.then(work);
+  creating = result.catch(() => undefined);
+  return result;
+}
+
 export async function create(setup: EngineSetup): Promise<Engine> {
   const { source, backend } = setup;
   setup.onProgress({ phase: 'init' });
@@ -44,7 +54,8 @@ export async function create(setup: EngineSetup): Promise<Engine> {
   }
   let session: Ort.InferenceSession;
   try {
-    session = await ort.InferenceSession.create(setup.model, { executionProviders: [backend] });
+    const start = () => ort.InferenceSession.create(setup.model, { executionProviders: [backend] });
+    session = await (backend === 'webgpu' ? oneAtATime(start) : start());
   } catch (cause) {
     const what = messageOf(cause);
     if (runtimeFailed.test(what)) {

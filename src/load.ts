@@ -61,9 +61,12 @@ function batchSettings(batch: LoadOptions['batch']): LoadRequest['batch'] {
   return settings;
 }
 
+// setTimeout takes at most 2^31 - 1 ms; a larger delay (Infinity too) fires at once.
+const maxTimerMs = 2 ** 31 - 1;
+
 function positiveMs(name: string, ms: number | undefined): number | undefined {
-  if (ms !== undefined && !(typeof ms === 'number' && ms > 0)) {
-    throw new InputError(`${name} must be a number of milliseconds > 0, got ${String(ms)}`);
+  if (ms !== undefined && !(typeof ms === 'number' && ms > 0 && ms <= maxTimerMs)) {
+    throw new InputError(`${name} must be a number of milliseconds > 0 (at most ${maxTimerMs}), got ${String(ms)}`);
   }
   return ms;
 }
@@ -87,6 +90,7 @@ export async function load(source: ModelSource, options: LoadOptions = {}): Prom
     integrity: integrityByUrl(options.integrity, bytesOrUrl.kind === 'url' ? bytesOrUrl.url : undefined),
     cache: options.cache ?? true,
     maxRunMs: positiveMs('maxRunMs', options.maxRunMs),
+    stallTimeoutMs: positiveMs('stallTimeoutMs', options.stallTimeoutMs) ?? 30_000,
   };
   const onProgress = options.onProgress === undefined ? undefined : proxy(options.onProgress);
   const userWarn = options.onWarning ?? ((warning) => console.warn(`webinfer: ${warning.message}`));

@@ -24,6 +24,8 @@ export interface LoadRequest {
   cache: CacheMode;
   /** A run of this model that takes longer is stopped by the watchdog (the worker is replaced). */
   maxRunMs: number | undefined;
+  /** A download that makes no progress for this long fails with a LoadError (ms). */
+  stallTimeoutMs: number;
 }
 
 export interface ModelInfo {

@@ -99,6 +99,12 @@ export interface LoadOptions {
    */
   maxRunMs?: number;
   /**
+   * A download (the model, a weight shard, a runtime file) that receives nothing for this many
+   * milliseconds, headers or body, fails with a LoadError naming the URL, and its connection is
+   * closed. Default 30000.
+   */
+  stallTimeoutMs?: number;
+  /**
    * Called if the model moves to another backend while serving: a lost WebGPU device (or a failed
    * WebGPU run) moves it to WASM, replaying the batch in flight. `model.backend` follows.
    */

@@ -2,6 +2,17 @@
 // (a cross-origin isolated page: WASM threads); `/plain/<path>` serves it without; `/csp/<path>` adds
 // the strictest Content-Security-Policy a wasm page can live with to COOP/COEP. Only the folders
 // below are served, so a test cannot depend on anything the package does not ship.
+//
+// Faults: `/<mode>/__fault/<spec>/<path>` serves <path> badly, as a flaky server or proxy would.
+// <spec> is `<kind>[@<end>][~<key>]`: the fault hits only files whose name ends with <end> (others
+// are served as usual, so a `baseUrl` can point here and break one runtime file); `~<key>` only makes
+// the URL unique, so that a `…once` fault is fresh for each test. Kinds (add `once` to fault only the
+// first request of each URL, then serve it normally):
+//   stall      no headers, ever          stallbody  headers and half the body, then silence
+//   cut        half the body, no Content-Length, a clean end: looks complete
+//   short      half the body with a matching Content-Length: a complete, too-short file
+//   json200    a JSON error body with status 200          500  HTTP 500
+//   reset      the connection is dropped before any answer (the browser says 'Failed to fetch')
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join, normalize, resolve } from 'node:path';
@@ -29,6 +40,55 @@ const headersByMode = {
   },
 };
 
+// URLs whose `…once` fault has been served: from then on they are served normally.
+const faulted = new Set();
+
+/** The fault to inject for a request under `__fault/<spec>/`, or undefined to serve it normally. */
+function faultFor(spec, pathname, name) {
+  const match = /^([a-z0-9]+?)(once)?(?:@([^~]+))?(?:~.*)?$/.exec(spec);
+  if (match === null) return undefined;
+  const [, kind, once, only] = match;
+  if (only !== undefined && !name.endsWith(only)) return undefined;
+  if (once !== undefined) {
+    if (faulted.has(pathname)) return undefined;
+    faulted.add(pathname);
+  }
+  return kind;
+}
+
+/** Serves `file` with the fault `kind`; false for an unknown kind (then it is served normally). */
+function serveFault(kind, file, size, response, modeHeaders) {
+  const half = () => readFileSync(file).subarray(0, Math.floor(size / 2));
+  const head = (status, headers) => response.writeHead(status, { 'Cache-Control': 'no-store', ...modeHeaders, ...headers });
+  const type = { 'Content-Type': types[extname(file)] ?? 'application/octet-stream' };
+  switch (kind) {
+    case 'stall':
+      return true; // the socket stays open until the client gives up
+    case 'stallbody':
+      head(200, { ...type, 'Content-Length': size }).write(half());
+      return true;
+    case 'cut':
+      head(200, type).end(half());
+      return true;
+    case 'short': {
+      const bytes = half();
+      head(200, { ...type, 'Content-Length': bytes.byteLength }).end(bytes);
+      return true;
+    }
+    case 'json200':
+      head(200, { 'Content-Type': 'application/json' }).end('{"error":"model storage is over quota, try again later"}');
+      return true;
+    case '500':
+      head(500, { 'Content-Type': 'text/plain' }).end('internal server error');
+      return true;
+    case 'reset':
+      response.socket?.destroy();
+      return true;
+    default:
+      return false;
+  }
+}
+
 /**
  * `cache: true` lets the browser keep what it fetched (the bench's warm-start metric needs a second
  * page load to hit the HTTP cache); by default every response is `no-store`, as the tests expect.
@@ -39,7 +99,8 @@ export function startServer(port = Number(process.env.PORT ?? 4173), { cache = f
     const [, mode, ...parts] = url.pathname.split('/');
     // `/<mode>/__truncated/<path>` announces the file's full length, sends half, and hangs up.
     const truncated = parts[0] === '__truncated';
-    const rest = truncated ? parts.slice(1) : parts;
+    const fault = parts[0] === '__fault' ? faultFor(parts[1] ?? '', url.pathname, parts.at(-1) ?? '') : undefined;
+    const rest = truncated ? parts.slice(1) : parts[0] === '__fault' ? parts.slice(2) : parts;
     const path = normalize(rest.join('/'));
     const file = join(root, path);
     let size = -1;
@@ -50,6 +111,7 @@ export function startServer(port = Number(process.env.PORT ?? 4173), { cache = f
       response.writeHead(404, { 'Content-Type': 'text/plain' }).end(`not found: ${url.pathname}`);
       return;
     }
+    if (fault !== undefined && serveFault(fault, file, size, response, headersByMode[mode])) return;
     response.writeHead(200, {
       'Content-Type': types[extname(file)] ?? 'application/octet-stream',
       'Content-Length': size,

@@ -1,5 +1,6 @@
 import type { ModelStats, ProgressSink } from '../protocol.js';
 import type { Backend, TensorInfo, Tensors } from '../types.js';
+import type { Fetched } from './fetch-model.js';
 
 /** The seam between the host and a runtime. Engines know nothing of Comlink or batching. */
 export interface Engine {
@@ -29,9 +30,12 @@ export interface EngineSetup {
   weights: ArrayBuffer[] | undefined;
   /**
    * Fetches a further file the model names (TF.js weight shards) the way the model itself was
-   * fetched: same cache mode, integrity and warnings; progress of that file goes to `onProgress`.
+   * fetched: same cache mode, integrity, cancellation and warnings; progress of that file goes to
+   * `onProgress`. Not cached until the engine commits it; `fresh` skips a cached copy.
    */
-  fetchFile(url: string, onProgress: ProgressSink): Promise<Uint8Array>;
+  fetchFile(url: string, onProgress: ProgressSink, fresh?: boolean): Promise<Fetched>;
+  /** How long a runtime download may make no progress (runtime files are fetched by the engine). */
+  stallTimeoutMs: number;
   /**
    * Where the engine reports the progress of its own downloads, all files summed, and then
    * `{ phase: 'init' }` once it has everything and starts the runtime.

@@ -1,12 +1,15 @@
 // Delivery of one file to the worker: from Cache Storage when a valid copy is there, else from the
-// network, verified (integrity, not an HTML page) before anything uses or caches the bytes.
+// network, verified (integrity, not an HTML page) before anything uses the bytes. Nothing is cached
+// until the caller has proven the bytes good (the runtime parsed or compiled them): see `deliver`.
 import type { CachedKind } from '../cache-entry.js';
-import { LoadError } from '../errors.js';
+import { cacheKey } from '../cache-entry.js';
+import { IntegrityError, LoadError, messageOf, WebinferError } from '../errors.js';
 import type { ProgressSink, WarningSink } from '../protocol.js';
 import type { CacheMode } from '../types.js';
 import { download, type Downloaded } from './download.js';
 import { checkIntegritySyntax, verifyIntegrity } from './integrity.js';
 import { findCached, openCache, storeCached, type CachedCopy } from './model-cache.js';
+import { shared } from './shared.js';
 
 export interface FetchOptions {
   kind: CachedKind;
@@ -24,6 +27,21 @@ export interface FetchOptions {
   onWarning?: WarningSink | undefined;
   /** Appended to HTTP error messages: the likely fix. */
   hint?: string | undefined;
+  /** The load's cancellation; absent for runtime files, which every load shares. */
+  signal?: AbortSignal | undefined;
+  /** A download with no progress for this long fails (see download.ts). */
+  stallTimeoutMs: number;
+}
+
+/** A file's bytes, and what may be done with them once the caller knows whether they are good. */
+export interface Fetched {
+  bytes: Uint8Array;
+  /** True when the bytes came from Cache Storage rather than the network. */
+  cached: boolean;
+  /** Stores downloaded bytes, now proven good (nothing to do for a cached copy). Runs once. */
+  commit(): Promise<void>;
+  /** Deletes the cached copy these bytes came from, found bad (nothing to do for a download). */
+  evict(): Promise<void>;
 }
 
 // Markup openings only: a lone '<' (0x3C) is a plausible first byte of a binary weight shard.
@@ -59,6 +77,8 @@ async function downloadOrRevalidate(url: string, copy: CachedCopy | undefined, o
     what: options.what,
     hint: options.hint,
     revalidate: copy?.tag,
+    signal: options.signal,
+    stallTimeoutMs: options.stallTimeoutMs,
     onProgress: onProgress && ((loaded, total) => onProgress({ phase: 'download', loaded, total })),
   }).catch((error: unknown) => {
     // Offline (the network failed): a copy we meant to revalidate is better than nothing.
@@ -88,36 +108,135 @@ async function store(cache: Cache, url: string, downloaded: Downloaded, options:
   });
 }
 
+/** Runs `work` at most once, however often the result is asked for. */
+function once(work: () => Promise<void>): () => Promise<void> {
+  let done: Promise<void> | undefined;
+  return () => (done ??= work());
+}
+
+function fromCache(cache: Cache, url: string, copy: CachedCopy, options: FetchOptions): Fetched {
+  options.onProgress?.({ phase: 'cache', loaded: copy.bytes.byteLength, total: copy.bytes.byteLength });
+  return {
+    bytes: copy.bytes,
+    cached: true,
+    commit: () => Promise.resolve(),
+    evict: once(() => cache.delete(cacheKey(url, copy.tag)).then(() => undefined, () => undefined)),
+  };
+}
+
 /**
- * Delivers `url` as bytes: a cached copy when one is valid ('cache' progress), otherwise a download
- * ('download' progress) that is checked and then cached. Caching never fails the load: problems
- * with it are reported through `onWarning`.
+ * The same error, its message saying that a bad cached copy came first: whoever reads it should not
+ * suspect the cache of the second failure.
  */
-export async function fetchFile(url: string, options: FetchOptions): Promise<Uint8Array> {
-  if (options.integrity !== undefined) checkIntegritySyntax(options.integrity, url);
+export function afterBadCopy(error: unknown, url: string, why: string): unknown {
+  if (!(error instanceof WebinferError) || error.name === 'AbortError') return error;
+  const ErrorClass = error.constructor as new (message: string, context: object) => WebinferError;
+  const message = `the copy of ${url} in Cache Storage was bad (${why}), so it was evicted, and the fresh download failed too: ${error.message}`;
+  return new ErrorClass(message, { source: error.source ?? url, backend: error.backend, cause: error });
+}
+
+/** The copy pinned by an integrity, verified again: Cache Storage is writable by any script of the origin. */
+async function verifiedCopy(cache: Cache, url: string, copy: CachedCopy | undefined, integrity: string | undefined): Promise<{ copy?: CachedCopy; bad?: string }> {
+  if (copy === undefined || integrity === undefined) return copy === undefined ? {} : { copy };
+  try {
+    await verifyIntegrity(copy.bytes, integrity, url);
+    return { copy };
+  } catch (error) {
+    if (!(error instanceof IntegrityError)) throw error;
+    await cache.delete(cacheKey(url, copy.tag)).catch(() => undefined);
+    return { bad: messageOf(error) };
+  }
+}
+
+async function fetchUnshared(url: string, options: FetchOptions, fresh: boolean): Promise<Fetched> {
   const cache = options.cache === false ? undefined : await openCache();
   if (options.cache !== false && cache === undefined) {
     options.onWarning?.({ code: 'cache-unavailable', source: url, message: `Cache Storage is unavailable here (an insecure context, or storage is blocked): ${url} is not cached` });
   }
-  const copy = cache === undefined ? undefined : await usableCopy(cache, url, options);
+  const found = cache === undefined || fresh ? undefined : await usableCopy(cache, url, options);
+  const { copy, bad } = cache === undefined ? {} : await verifiedCopy(cache, url, found, options.integrity);
   // A copy stored under the integrity digest asked for is that content: there is nothing to revalidate.
   const pinned = options.integrity !== undefined;
-  if (copy !== undefined && (options.cache !== 'revalidate' || pinned)) {
-    options.onProgress?.({ phase: 'cache', loaded: copy.bytes.byteLength, total: copy.bytes.byteLength });
-    return copy.bytes;
+  if (cache !== undefined && copy !== undefined && (options.cache !== 'revalidate' || pinned)) return fromCache(cache, url, copy, options);
+  try {
+    const got = await downloadOrRevalidate(url, copy, options);
+    if (cache !== undefined && got === copy) return fromCache(cache, url, copy, options);
+    const downloaded = got as Downloaded;
+    checkBytes(downloaded.bytes, url, options.what);
+    if (options.integrity !== undefined) await verifyIntegrity(downloaded.bytes, options.integrity, url);
+    return {
+      bytes: downloaded.bytes,
+      cached: false,
+      commit: once(() => (cache === undefined ? Promise.resolve() : store(cache, url, downloaded, options))),
+      evict: () => Promise.resolve(),
+    };
+  } catch (error) {
+    throw bad === undefined ? error : afterBadCopy(error, url, bad);
   }
-  const got = await downloadOrRevalidate(url, copy, options);
-  if (got === copy) {
-    options.onProgress?.({ phase: 'cache', loaded: got.bytes.byteLength, total: got.bytes.byteLength });
-    return got.bytes;
-  }
-  checkBytes(got.bytes, url, options.what);
-  if (options.integrity !== undefined) await verifyIntegrity(got.bytes, options.integrity, url);
-  if (cache !== undefined) await store(cache, url, got as Downloaded, options);
-  return got.bytes;
 }
 
-/** Delivers a model file: see fetchFile. */
-export function fetchModel(url: string, options: Omit<FetchOptions, 'kind' | 'what'>): Promise<Uint8Array> {
-  return fetchFile(url, { ...options, kind: 'model', what: 'model' });
+// Everyone fetching one key now hears its progress.
+const audiences = new Map<string, Set<ProgressSink>>();
+
+/**
+ * Delivers `url` as bytes: a cached copy when one is valid ('cache' progress), otherwise a download
+ * ('download' progress), checked but not yet cached (see Fetched.commit). Concurrent fetches of the
+ * same file with the same options share one download. `fresh` skips the cached copy.
+ */
+export async function fetchFile(url: string, options: FetchOptions, fresh = false): Promise<Fetched> {
+  if (options.integrity !== undefined) checkIntegritySyntax(options.integrity, url);
+  const key = [url, options.integrity?.trim() ?? '', String(options.cache), fresh].join('\n');
+  const audience = audiences.get(key) ?? new Set();
+  audiences.set(key, audience);
+  const mine = options.onProgress;
+  if (mine !== undefined) audience.add(mine);
+  const broadcast: ProgressSink = (progress) => audience.forEach((sink) => sink(progress));
+  try {
+    return await shared(key, `the download of ${url}`, options.signal, (signal) =>
+      fetchUnshared(url, { ...options, signal, onProgress: broadcast }, fresh),
+    );
+  } finally {
+    if (mine !== undefined) audience.delete(mine);
+    if (audience.size === 0 && audiences.get(key) === audience) audiences.delete(key);
+  }
+}
+
+/** True when `error` says the file at `url` itself is bad (not its runtime, not another file). */
+function blamesFile(error: unknown, url: string): boolean {
+  return error instanceof LoadError && error.source === url;
+}
+
+/**
+ * Fetches `url` and hands the bytes to `use`, which proves them good (parses, compiles, checks sizes)
+ * or throws. Only then are downloaded bytes cached. A cached copy that `use` rejects is evicted and
+ * fetched again from the network, once, before the load fails.
+ */
+export async function deliver<T>(url: string, options: FetchOptions, use: (bytes: Uint8Array) => Promise<T>): Promise<T> {
+  const first = await fetchFile(url, options);
+  let result: T;
+  try {
+    result = await use(first.bytes);
+  } catch (error) {
+    if (!first.cached || !blamesFile(error, url)) throw error;
+    await first.evict();
+    return deliverFresh(url, options, use, messageOf(error));
+  }
+  await first.commit();
+  return result;
+}
+
+async function deliverFresh<T>(url: string, options: FetchOptions, use: (bytes: Uint8Array) => Promise<T>, why: string): Promise<T> {
+  try {
+    const fresh = await fetchFile(url, options, true);
+    const result = await use(fresh.bytes);
+    await fresh.commit();
+    return result;
+  } catch (error) {
+    throw afterBadCopy(error, url, why);
+  }
+}
+
+/** The options for a model file (or a file it pulls in, such as a TF.js weight shard). */
+export function modelFile(options: Omit<FetchOptions, 'kind' | 'what'>): FetchOptions {
+  return { ...options, kind: 'model', what: 'model' };
 }

@@ -38,7 +38,14 @@ function toBase64(buffer: ArrayBuffer): string {
 const canonical = (base64: string): string => base64.replace(/-/g, '+').replace(/_/g, '/').replace(/=+$/, '');
 
 /** The SRI string of `bytes` under one algorithm: the "actual" digest of an error message. */
-async function digestOf(bytes: Uint8Array, algorithm: Algorithm = 'sha256'): Promise<string> {
+async function digestOf(bytes: Uint8Array, algorithm: Algorithm, url: string): Promise<string> {
+  // SubtleCrypto exists only in secure contexts; without it `crypto.subtle` is undefined.
+  if (globalThis.crypto?.subtle === undefined) {
+    throw new InputError(
+      `integrity for ${url} cannot be checked: integrity needs SubtleCrypto, which exists only in secure contexts (https or localhost); serve the page over https, or drop the integrity option`,
+      { source: url },
+    );
+  }
   const hash = await crypto.subtle.digest(algorithms[algorithm], bytes as Uint8Array<ArrayBuffer>);
   return `${algorithm}-${toBase64(hash)}`;
 }
@@ -47,7 +54,7 @@ async function digestOf(bytes: Uint8Array, algorithm: Algorithm = 'sha256'): Pro
 export async function verifyIntegrity(bytes: Uint8Array, integrity: string, url: string): Promise<void> {
   const digests = parse(integrity, url);
   const algorithm = strength.find((name) => digests.some((digest) => digest.algorithm === name)) as Algorithm;
-  const actual = await digestOf(bytes, algorithm);
+  const actual = await digestOf(bytes, algorithm, url);
   const actualBase64 = canonical(actual.slice(algorithm.length + 1));
   if (digests.some((digest) => digest.algorithm === algorithm && canonical(digest.base64) === actualBase64)) return;
   throw new IntegrityError(

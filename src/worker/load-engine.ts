@@ -1,14 +1,15 @@
 import { BackendUnavailableError, LoadError, WebinferError } from '../errors.js';
-import type { BackendChangeSink, LoadRequest, ProgressSink, WarningSink } from '../protocol.js';
+import type { BackendChangeSink, LoadRequest, ModelBytesOrUrl, ProgressSink, WarningSink } from '../protocol.js';
 import type { EngineKind } from '../types.js';
 import { chooseBackend, detectCapabilities, type BackendChoice } from './backends.js';
 import type { Engine, EngineSetup } from './engine.js';
 import { withFallback } from './failover.js';
-import { fetchModel } from './fetch-model.js';
+import { deliver, fetchFile, modelFile, type FetchOptions } from './fetch-model.js';
+import type { RuntimeDelivery } from './onnx-runtime.js';
 
 interface EngineModule {
   /** Starts fetching the runtime for a backend so that it downloads alongside the model. */
-  warmUp(backend: EngineSetup['backend'], runtimeBaseUrl: string, numThreads: number, onWarning?: WarningSink): Promise<unknown>;
+  warmUp(backend: EngineSetup['backend'], runtimeBaseUrl: string, numThreads: number, delivery: RuntimeDelivery): Promise<unknown>;
   create(setup: EngineSetup): Promise<Engine>;
 }
 
@@ -42,18 +43,15 @@ function fallingBackToWasm(
   return withFallback(engine, startWasm, (reason) => onBackendChange({ from: 'webgpu', to: 'wasm', reason }));
 }
 
-/** The model's bytes: downloaded (or read from the cache), or as the page handed them over. */
-function readModel(request: LoadRequest, sinks: LoadSinks): Promise<Uint8Array> | Uint8Array {
-  const { source } = request;
-  if (source.kind === 'bytes') return new Uint8Array(source.bytes);
-  if (source.kind === 'tfjs-artifacts') return new TextEncoder().encode(source.modelJson);
-  const { integrity, cache } = request;
-  return fetchModel(source.url, { integrity: integrity[source.url], cache, ...sinks });
+/** The model's bytes as the page handed them over. */
+function givenBytes(source: Exclude<ModelBytesOrUrl, { kind: 'url' }>): Uint8Array {
+  return source.kind === 'bytes' ? new Uint8Array(source.bytes) : new TextEncoder().encode(source.modelJson);
 }
 
 /**
  * Everything a load does in the worker: choose the backend, fetch the runtime alongside the model,
- * start the engine (on WebGPU, one that can fall back to WASM).
+ * start the engine (on WebGPU, one that can fall back to WASM). `signal` cancels the load's own
+ * downloads (model, shards), never the runtime's, which other loads share.
  */
 export async function loadEngine(
   request: LoadRequest,
@@ -73,22 +71,32 @@ export async function loadEngine(
     const engineModule = await engineModules[request.engine]();
     const numThreads = request.numThreads ?? (capabilities.threads ? Math.min(4, navigator.hardwareConcurrency) : 1);
     const runtimeBaseUrl = new URL(runtimeFolders[request.engine], request.sdkBaseUrl).href;
-    const runtime = engineModule.warmUp(choice.backend, runtimeBaseUrl, numThreads, sinks.onWarning);
-    runtime.catch(() => undefined); // create() reports it; a failed download must not go unhandled meanwhile
-    const { integrity, cache } = request;
-    const setup: EngineSetup = {
-      model: await readModel(request, sinks),
-      source,
-      backend: choice.backend,
-      webgpuAdapter: capabilities.webgpu.available ? capabilities.webgpu.adapter : undefined,
-      runtimeBaseUrl,
-      numThreads,
-      weights: request.source.kind === 'tfjs-artifacts' ? request.source.weights : undefined,
-      fetchFile: (url, onProgress) => fetchModel(url, { integrity: integrity[url], cache, onProgress, onWarning: sinks.onWarning }),
-      onProgress: sinks.onProgress,
+    const { integrity, cache, stallTimeoutMs } = request;
+    const runtime = engineModule.warmUp(choice.backend, runtimeBaseUrl, numThreads, { stallTimeoutMs, onWarning: sinks.onWarning });
+    runtime.catch(() => undefined); // awaited below; a failed download must not go unhandled meanwhile
+    const fileOptions = (url: string, onProgress: ProgressSink): FetchOptions =>
+      modelFile({ integrity: integrity[url], cache, onProgress, onWarning: sinks.onWarning, signal, stallTimeoutMs });
+    const start = async (model: Uint8Array) => {
+      // A runtime that failed to load is not the model's fault: say so before the model is blamed.
+      await runtime;
+      signal.throwIfAborted(); // the caller gave up while the files arrived: start no session
+      const setup: EngineSetup = {
+        model,
+        source,
+        backend: choice.backend,
+        webgpuAdapter: capabilities.webgpu.available ? capabilities.webgpu.adapter : undefined,
+        runtimeBaseUrl,
+        numThreads,
+        stallTimeoutMs,
+        weights: request.source.kind === 'tfjs-artifacts' ? request.source.weights : undefined,
+        fetchFile: (url, onProgress, fresh) => fetchFile(url, fileOptions(url, onProgress), fresh),
+        onProgress: sinks.onProgress,
+      };
+      return { setup, engine: await engineModule.create(setup) };
     };
-    signal.throwIfAborted(); // the caller gave up while the files arrived: start no session
-    const engine = await engineModule.create(setup);
+    // A URL model is cached only once the engine has parsed it; a bad cached copy is fetched again.
+    const { setup, engine } =
+      request.source.kind === 'url' ? await deliver(request.source.url, fileOptions(request.source.url, sinks.onProgress), start) : await start(givenBytes(request.source));
     return {
       engine: choice.backend === 'webgpu' ? fallingBackToWasm(engine, engineModule, setup, sinks.onBackendChange) : engine,
       choice,

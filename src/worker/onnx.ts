@@ -3,13 +3,15 @@ import { InferenceError, LoadError, messageOf, OutOfMemoryError } from '../error
 import { isDtype, normalizeDim, storageOf } from '../tensor.js';
 import type { TensorInfo, Tensors, Tensor } from '../types.js';
 import type { Engine, EngineSetup } from './engine.js';
-import { loadOrtRuntime, type OrtModule } from './onnx-runtime.js';
+import { forgetOrtRuntime, loadOrtRuntime, type OrtModule } from './onnx-runtime.js';
 
 export { loadOrtRuntime as warmUp };
 
 // How the wasm heap (emscripten, ORT's allocator) and WebGPU say they ran out of memory. A request for
 // 4 GiB or more overflows ORT's 32-bit size arithmetic (SafeInt) before any allocation is tried.
 const outOfMemory = /out of memory|bad_alloc|allocation failed|cannot enlarge memory|OOM|SafeInt|Integer overflow|Tensor shape is too large/i;
+// How onnxruntime-web says its own start failed (its glue module or binary), not the model.
+const runtimeFailed = /no available backend found/i;
 
 function describeValues(metadata: readonly Ort.InferenceSession.ValueMetadata[], source: string): TensorInfo[] {
   return metadata.map((value) => {
@@ -34,28 +36,38 @@ function fromOrtTensor(tensor: Ort.Tensor): Tensor {
   return { dtype, dims: [...tensor.dims], data: storageOf(tensor.data as Tensor['data'], dtype) } as Tensor;
 }
 
+// onnxruntime-web's WebGPU provider refuses to create a session while another is being created
+// ("another WebGPU EP inference session is being created"): concurrent loads take turns.
 let creating: Promise<unknown> = Promise.resolve();
 
-// onnxruntime-web's WebGPU provider refuses a second session while one is being created ("another
-// WebGPU EP inference session is being created"): concurrent loads take turns.
 function oneAtATime<T>(work: () => Promise<T>): Promise<T> {
-  const turn = creating.then(work);
-  creating = turn.catch(() => undefined);
-  return turn;
+  const result = creating.then(work);
+  creating = result.catch(() => undefined);
+  return result;
 }
 
 export async function create(setup: EngineSetup): Promise<Engine> {
   const { source, backend } = setup;
   setup.onProgress({ phase: 'init' });
-  const ort = await loadOrtRuntime(backend, setup.runtimeBaseUrl, setup.numThreads);
+  const ort = await loadOrtRuntime(backend, setup.runtimeBaseUrl, setup.numThreads, { stallTimeoutMs: setup.stallTimeoutMs });
   if (backend === 'webgpu' && setup.webgpuAdapter !== undefined) {
     ort.env.webgpu.adapter = setup.webgpuAdapter;
   }
   let session: Ort.InferenceSession;
   try {
-    session = await oneAtATime(() => ort.InferenceSession.create(setup.model, { executionProviders: [backend] }));
+    const start = () => ort.InferenceSession.create(setup.model, { executionProviders: [backend] });
+    session = await (backend === 'webgpu' ? oneAtATime(start) : start());
   } catch (cause) {
     const what = messageOf(cause);
+    if (runtimeFailed.test(what)) {
+      forgetOrtRuntime(ort);
+      const runtime = setup.runtimeBaseUrl;
+      throw new LoadError(`onnxruntime-web (${runtime}) failed to start on ${backend}, so model ${source} could not load: ${what}; the next load will fetch the runtime again`, {
+        source: runtime,
+        backend,
+        cause,
+      });
+    }
     throw new LoadError(`could not load ONNX model ${source} on ${backend}: ${what}`, { source, backend, cause });
   } finally {
     // The runtime is compiled by now (or failed for good): do not keep its binary alive.

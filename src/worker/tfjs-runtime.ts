@@ -2,9 +2,11 @@
 // downloads the WebGPU backend's shaders, nor a WebGPU page the WASM glue.
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
-import { BackendUnavailableError } from '../errors.js';
-import { fetchFile } from './fetch-model.js';
+import { BackendUnavailableError, LoadError } from '../errors.js';
+import { deliver } from './fetch-model.js';
+import type { RuntimeDelivery } from './onnx-runtime.js';
 import type { Backend } from '../types.js';
+import { wasmContainerProblem } from './wasm-container.js';
 
 export type Tf = typeof tf;
 type WebGpuModule = typeof import('@tensorflow/tfjs-backend-webgpu');
@@ -38,24 +40,33 @@ function registerRemembering(backend: Backend, factory: () => Promise<tf.KernelB
 /**
  * TF.js's WASM backend fetches its binary through `tf.env().platform.fetch`: answer the binaries in
  * dist/tfjs/ from Cache Storage (pinned to the TF.js version, their URL staying the same across
- * releases), so that a warm start fetches no wasm. Every other URL goes to the platform as before.
+ * releases), so that a warm start fetches no wasm. They are cached only once their container is
+ * known whole, with the stall deadline of any download. Every other URL goes to the platform.
  */
-function fetchBinariesFromCache(baseUrl: string): void {
+function fetchBinariesFromCache(baseUrl: string, delivery: RuntimeDelivery): void {
   const platform = tf.env().platform;
   const platformFetch = platform.fetch.bind(platform);
   platform.fetch = async (path: string, init?: RequestInit) => {
     if (!path.startsWith(baseUrl) || !path.endsWith('.wasm')) return platformFetch(path, init);
     const what = 'TF.js runtime file';
-    const version = Promise.resolve(tf.version_core);
+    const options = { kind: 'runtime', what, cache: true, version: Promise.resolve(tf.version_core), ...delivery } as const;
     try {
-      const bytes = await fetchFile(path, { kind: 'runtime', what, cache: true, version });
+      const bytes = await deliver(path, options, async (bytes) => {
+        const problem = wasmContainerProblem(bytes);
+        if (problem !== undefined) throw new LoadError(`${what} ${path} is not a whole WebAssembly binary: ${problem}`, { source: path });
+        return bytes;
+      });
       return new Response(bytes as Uint8Array<ArrayBuffer>, { headers: { 'Content-Type': 'application/wasm' } });
-    } catch {
-      // TF.js never settles its start-up if this rejects: let it see the failed response and abort.
-      return platformFetch(path, init);
+    } catch (error) {
+      // TF.js never settles its start-up if this rejects: answer a failed response, which makes it
+      // abort, and keep the real reason for the error message.
+      binaryFailure = error;
+      return new Response(null, { status: 502, statusText: 'webinfer could not deliver the binary' });
     }
   };
 }
+
+let binaryFailure: unknown;
 
 // An adapter yields one device, and the ONNX engine in this worker may have taken the probe's
 // adapter already: ask for a fresh one (the host already judged what it is), with the limits the
@@ -78,13 +89,19 @@ async function createWebGpuBackend(WebGPUBackend: WebGpuModule['WebGPUBackend'])
   return new WebGPUBackend(device, adapter.info);
 }
 
-async function initBackend(backend: Backend, baseUrl: string, numThreads: number): Promise<Tf> {
+async function initBackend(backend: Backend, baseUrl: string, numThreads: number, delivery: RuntimeDelivery): Promise<Tf> {
   if (backend === 'wasm') {
     const { setThreadsCount, setWasmPaths } = await import('@tensorflow/tfjs-backend-wasm');
+    binaryFailure = undefined;
     // Must precede the backend's initialisation; the binaries are the SDK's own copies in dist/tfjs/,
     // fetched through the platform (`true`) so that they come from Cache Storage like a model.
-    setWasmPaths(baseUrl, true);
-    fetchBinariesFromCache(baseUrl);
+    try {
+      setWasmPaths(baseUrl, true);
+    } catch {
+      // After a failed start the backend refuses new paths (and cannot be reset from outside the
+      // package); the ones set by the first try still hold, so the retry goes on with them.
+    }
+    fetchBinariesFromCache(baseUrl, delivery);
     setThreadsCount(numThreads);
     const wasmFactory = tf.findBackendFactory('wasm');
     if (wasmFactory !== null) registerRemembering('wasm', wasmFactory, 2);
@@ -95,6 +112,7 @@ async function initBackend(backend: Backend, baseUrl: string, numThreads: number
     registerRemembering('webgpu', () => createWebGpuBackend(WebGPUBackend), 3);
   }
   if (!(await tf.setBackend(backend))) {
+    if (backend === 'wasm' && binaryFailure instanceof LoadError) throw binaryFailure;
     const cause = failures.get(backend);
     const why = cause instanceof Error ? cause.message : ((cause as { message?: string } | undefined)?.message ?? String(cause));
     throw new BackendUnavailableError(`TF.js backend '${backend}' failed to start: ${why}`, { backend, cause });
@@ -105,10 +123,10 @@ async function initBackend(backend: Backend, baseUrl: string, numThreads: number
 const runtimes = new Map<Backend, Promise<Tf>>();
 
 /** TF.js with `backend` started, once per worker; a failed start is forgotten so the next load retries. */
-export function loadTfjsRuntime(backend: Backend, baseUrl: string, numThreads: number): Promise<Tf> {
+export function loadTfjsRuntime(backend: Backend, baseUrl: string, numThreads: number, delivery: RuntimeDelivery): Promise<Tf> {
   let runtime = runtimes.get(backend);
   if (runtime === undefined) {
-    runtime = exclusive(() => initBackend(backend, baseUrl, numThreads));
+    runtime = exclusive(() => initBackend(backend, baseUrl, numThreads, delivery));
     runtimes.set(backend, runtime);
     runtime.catch(() => runtimes.delete(backend));
   }

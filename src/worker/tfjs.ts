@@ -2,14 +2,15 @@ import type { DataType, NamedTensorMap, Tensor as TfTensor } from '@tensorflow/t
 import { InferenceError, LoadError, messageOf } from '../errors.js';
 import type { Backend, Dim, Tensor, TensorInfo, Tensors } from '../types.js';
 import type { Engine, EngineSetup } from './engine.js';
+import type { RuntimeDelivery } from './onnx-runtime.js';
 import { modelArtifacts, parseModelJson } from './tfjs-model-json.js';
 import { loadRunner, type Runner } from './tfjs-runners.js';
 import { loadTfjsRuntime, onBackend, type Tf } from './tfjs-runtime.js';
 import { toTensorInfo } from './tfjs-signature.js';
 
 /** Starts the backend (WASM: fetches and compiles its binary) while the model downloads. */
-export function warmUp(backend: Backend, runtimeBaseUrl: string, numThreads: number): Promise<unknown> {
-  return loadTfjsRuntime(backend, runtimeBaseUrl, numThreads);
+export function warmUp(backend: Backend, runtimeBaseUrl: string, numThreads: number, delivery: RuntimeDelivery): Promise<unknown> {
+  return loadTfjsRuntime(backend, runtimeBaseUrl, numThreads, delivery);
 }
 
 function toTfTensors(tf: Tf, feeds: Tensors): NamedTensorMap {
@@ -75,7 +76,7 @@ async function describe(tf: Tf, runner: Runner, source: string, copy: boolean): 
 
 export async function create(setup: EngineSetup): Promise<Engine> {
   const { source, backend } = setup;
-  const tf = await loadTfjsRuntime(backend, setup.runtimeBaseUrl, setup.numThreads);
+  const tf = await loadTfjsRuntime(backend, setup.runtimeBaseUrl, setup.numThreads, { stallTimeoutMs: setup.stallTimeoutMs });
   const json = parseModelJson(setup.model, source);
   const artifacts = await modelArtifacts(json, source, setup.weights, setup.fetchFile, setup.onProgress);
   setup.onProgress({ phase: 'init' });

@@ -11,11 +11,11 @@ import type {
   ProgressSink,
   WarningSink,
 } from '../protocol.js';
-import { concatRows, isSymbolic, prepareTransfer, rowsOf, splitRows } from '../tensor.js';
-import type { BackendChange, LoadProgress, LoadWarning, TensorInfo, Tensors } from '../types.js';
-import { BatchTuner } from './batch-tuner.js';
+import { prepareTransfer } from '../tensor.js';
+import type { BackendChange, LoadProgress, LoadWarning, Tensors } from '../types.js';
 import { Batcher } from './batcher.js';
 import type { Engine } from './engine.js';
+import { hostModel } from './hosted-model.js';
 import { loadEngine } from './load-engine.js';
 
 interface HostedModel {
@@ -24,50 +24,6 @@ interface HostedModel {
   stats: ModelStats;
   /** Lets go of the page's callbacks kept for the model's life. */
   release(): void;
-}
-
-/** Dim 0 batches only when it is symbolic in every input and output. */
-function hasBatchDim(values: readonly TensorInfo[]): boolean {
-  return values.every((value) => value.shape.length > 0 && isSymbolic(value.shape[0] as TensorInfo['shape'][0]));
-}
-
-function batchKey(feeds: Tensors): string | null {
-  const tensors = Object.values(feeds);
-  const rows = rowsOf(feeds);
-  if (tensors.some((tensor) => tensor.dims[0] !== rows)) return null;
-  return tensors.map((tensor) => `${tensor.dtype}[${tensor.dims.slice(1).join(',')}]`).join(';');
-}
-
-function hostModel(engine: Engine, batch: LoadRequest['batch']): Omit<HostedModel, 'release'> {
-  const batchable = batch.maxSize > 1 && hasBatchDim(engine.inputs) && hasBatchDim(engine.outputs);
-  const stats: ModelStats = { runs: 0, requests: 0, largestRun: 0 };
-  const tuner = new BatchTuner(batch.maxSize);
-  const run = async (requests: Tensors[]): Promise<Tensors[]> => {
-    stats.runs += 1;
-    stats.requests += requests.length;
-    stats.largestRun = Math.max(stats.largestRun, requests.length);
-    const rows = requests.map(rowsOf);
-    const started = performance.now();
-    if (requests.length === 1) {
-      const outputs = await engine.run(requests[0] as Tensors);
-      tuner.record(rows[0] as number, performance.now() - started);
-      return [outputs];
-    }
-    const outputs = await engine.run(concatRows(requests));
-    tuner.record(rows.reduce((sum, n) => sum + n, 0), performance.now() - started);
-    try {
-      return splitRows(outputs, rows);
-    } catch (cause) {
-      throw new InferenceError(`could not split a batched run: ${String(cause)}`, { cause });
-    }
-  };
-  const batcher = new Batcher(run, {
-    ...batch,
-    sizeOf: rowsOf,
-    keyOf: (feeds) => (batchable ? batchKey(feeds) : null),
-    limit: () => tuner.limit(),
-  });
-  return { engine, batcher, stats };
 }
 
 function asWebinferError(error: unknown): WebinferError {

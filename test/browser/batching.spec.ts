@@ -151,7 +151,11 @@ test.describe('batch safety: a symbolic dim 0 is checked before calls coalesce',
             ]),
           ),
         );
-      await Promise.all([burst(cumsum, 'x', 3), burst(mlp, 'features', 8), burst(solo, 'features', 8), burst(fixed, 'x', 4)]);
+      // One model at a time: runs of four ONNX WebGPU sessions at once in one worker break ORT on
+      // SwiftShader (a run fails, then the WASM fallback session fails to start), with or without a probe.
+      for (const [model, input, width] of [[cumsum, 'x', 3], [mlp, 'features', 8], [solo, 'features', 8], [fixed, 'x', 4]] as const) {
+        await burst(model, input, width);
+      }
       const reason = async (model: typeof mlp) => (await model!.stats()).batching;
       return { before, cumsum: await reason(cumsum), mlp: await reason(mlp), solo: await reason(solo), fixed: await reason(fixed) };
     });

@@ -226,11 +226,14 @@ test.describe('batch safety: a symbolic dim 0 is checked before calls coalesce',
         expect(maxAbsDiff(probs, rows.flatMap((row) => mlp(row).probs))).toBeLessThan(1e-4);
       });
     }
+    // How far runs grow is learned from run times; that they coalesce at all, within maxSize rows, is not.
     expect(two.stats).toMatchObject({ requests: 160, batching: { coalesces: true } });
-    expect(two.stats.runs).toBeLessThan(160 / 4);
-    expect(two.stats.largestRun).toBe(32); // 64 rows of 2
+    expect(two.stats.runs).toBeLessThan(160);
+    expect(two.stats.largestRun).toBeGreaterThan(1);
+    expect(two.stats.largestRun).toBeLessThanOrEqual(32); // 64 rows of 2
     expect(eight.stats).toMatchObject({ requests: 80, batching: { coalesces: true } });
-    expect(eight.stats.runs).toBeLessThan(80 / 2);
-    expect(eight.stats.largestRun).toBe(4); // 32 rows of 8
+    expect(eight.stats.runs).toBeLessThan(80);
+    expect(eight.stats.largestRun).toBeGreaterThan(1);
+    expect(eight.stats.largestRun).toBeLessThanOrEqual(4); // 32 rows of 8
   });
 });

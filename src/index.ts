@@ -26,7 +26,7 @@ export {
   isAbortError,
 } from './errors.js';
 export type { ErrorContext } from './errors.js';
-export type { ModelStats } from './protocol.js';
+export type { BatchingStatus, ModelStats } from './protocol.js';
 export type { CallOptions } from './cancellation.js';
 export type {
   Backend,

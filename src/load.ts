@@ -50,8 +50,9 @@ function inferEngine(source: ModelBytesOrUrl, requested: EngineKind | undefined)
 }
 
 function batchSettings(batch: LoadOptions['batch']): LoadRequest['batch'] {
-  if (batch === false) return { maxSize: 1, maxDelayMs: 0 };
-  const settings = { ...defaultBatch, ...batch };
+  if (batch === false) return { maxSize: 1, maxDelayMs: 0, dim0: 'off' };
+  const { trust, ...sizes } = batch === true ? { trust: true } : (batch ?? {});
+  const settings = { ...defaultBatch, ...sizes, dim0: trust === true ? ('trust' as const) : ('probe' as const) };
   if (!Number.isInteger(settings.maxSize) || settings.maxSize < 1) {
     throw new InputError(`batch.maxSize must be a positive integer, got ${String(settings.maxSize)}`);
   }

@@ -83,7 +83,12 @@ export class Model {
     return outputs as Tensors;
   }
 
-  /** Runs many feeds objects as one engine run where the model allows; one result per feeds object. */
+  /**
+   * Runs many feeds objects; one result per feeds object, each exactly what `predict` would give it.
+   * They share one engine run when the model's rows are independent (a symbolic dim 0 that the
+   * batch-safety probe verified, or `batch: true`); otherwise, e.g. on a sequence-first model or one
+   * that sums or normalises across dim 0, they run one by one, in order. `stats().batching` says which.
+   */
   async predictBatch(feedsList: readonly Tensors[], options: CallOptions = {}): Promise<Tensors[]> {
     if (!Array.isArray(feedsList)) {
       throw new InputError(`predictBatch expects an array of feeds objects, got ${typeof feedsList}`);
@@ -92,7 +97,10 @@ export class Model {
     return this.#run('predictBatch', feedsList, options);
   }
 
-  /** How many engine runs served how many requests so far: shows coalescing at work. */
+  /**
+   * How many engine runs served how many requests so far (shows coalescing at work), and in
+   * `batching` whether this model coalesces calls, and why.
+   */
   async stats(): Promise<ModelStats> {
     const { client, info } = await this.#live();
     return viaWorker(client, client.host.stats(info.id));

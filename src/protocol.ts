@@ -14,8 +14,12 @@ export interface LoadRequest {
   source: ModelBytesOrUrl;
   engine: EngineKind;
   backend: BackendRequest;
-  /** Coalescing: most rows per engine run (1 = off) and how long an idle engine waits. */
-  batch: { maxSize: number; maxDelayMs: number };
+  /**
+   * Coalescing: most rows per engine run (1 = off), how long an idle engine waits, and how a
+   * symbolic dim 0 is taken: 'probe' checks that rows are independent first, 'trust' does not,
+   * 'off' never coalesces (`batch: false`).
+   */
+  batch: { maxSize: number; maxDelayMs: number; dim0: 'probe' | 'trust' | 'off' };
   /** Absolute URL of the SDK's folder; each engine's runtime files sit in a subfolder (ort/, tfjs/). */
   sdkBaseUrl: string;
   numThreads: number | undefined;
@@ -38,14 +42,31 @@ export interface ModelInfo {
   outputs: TensorInfo[];
 }
 
+/**
+ * Whether a model coalesces concurrent calls. A symbolic dim 0 is only a hint: before the first run
+ * that would coalesce, a probe runs 3 rows of made-up data batched and one by one, and coalescing
+ * goes ahead only if every row came out the same both ways. Until then `coalesces` is false.
+ */
+export interface BatchingStatus {
+  coalesces: boolean;
+  /**
+   * Why, in words: e.g. "batch: false", "dim 0 of output 'y' is fixed (1)", "verified by a probe of 3
+   * rows", "a probe of 3 rows batched differed from the rows run alone (output 'y', max diff 4.2):
+   * dim 0 is not a batch; calls run one at a time".
+   */
+  reason: string;
+}
+
 /** Counters of one model's engine runs: runs < requests means calls were coalesced. */
 export interface ModelStats {
-  /** Engine runs so far (a run retried request by request counts each retry). */
+  /** Engine runs so far (a run retried request by request counts each retry; probe runs do not count). */
   runs: number;
   /** Requests (feeds objects) those runs served. */
   requests: number;
   /** Most requests one run has served. */
   largestRun: number;
+  /** Whether concurrent calls are run together, and why (or why not). */
+  batching: BatchingStatus;
   /**
    * TF.js models only: tensors alive in the worker's TF.js engine (every TF.js model's weights
    * included). Unchanged between calls unless something leaks.

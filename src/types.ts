@@ -49,6 +49,13 @@ export interface BatchOptions {
   maxSize?: number;
   /** How long an idle engine waits for company before it runs a lone request. Default 0. */
   maxDelayMs?: number;
+  /**
+   * Coalesce on the model's word that dim 0 is a batch, without the probe that checks it (see
+   * `ModelStats.batching`). Only for a model you know computes each row of dim 0 on its own: on a
+   * sequence-first model (`[time, batch, …]`) or one that sums or normalises across dim 0, callers
+   * would get results mixed with other callers' data. Default false.
+   */
+  trust?: boolean;
 }
 
 export type LoadProgress =
@@ -85,8 +92,12 @@ export interface LoadOptions {
   /** Needed only when the source does not say (bytes default to 'onnx'). */
   engine?: EngineKind;
   onProgress?: (progress: LoadProgress) => void;
-  /** Coalescing of concurrent predict calls; `false` runs every call on its own. */
-  batch?: BatchOptions | false;
+  /**
+   * Coalescing of concurrent predict calls. By default calls coalesce once a probe has shown the
+   * model's rows to be independent. `false` runs every call on its own (no probe); `true` is
+   * `{ trust: true }`: coalesce without the probe (see BatchOptions.trust).
+   */
+  batch?: BatchOptions | boolean;
   /** Rejects the load with AbortError when it fires. */
   signal?: AbortSignal;
   /** Rejects the load with AbortError after this many milliseconds. */

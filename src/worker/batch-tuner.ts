@@ -34,17 +34,23 @@ export class BatchTuner {
   record(rows: number, ms: number): void {
     if (rows < 1) return;
     this.#runs += 1;
-    const size = this.#classes.filter((c) => c <= rows).pop() as number;
+    const size = this.#classOf(rows);
     const costs = this.#costs.get(size) ?? [];
     costs.push(ms / rows);
     if (costs.length > window) costs.shift();
     this.#costs.set(size, costs);
   }
 
-  /** Most rows the next run should take. */
-  limit(): number {
+  /**
+   * Rows the next run should reach, given that its first request alone has `headRows` rows. Size
+   * classes below the one such a run lands in cannot be measured (with 2-row requests no run has 1
+   * row): they are passed over, or the tuner would wait forever to measure them and never coalesce.
+   */
+  limit(headRows = 1): number {
+    const reachable = this.#classOf(headRows);
     let best: { size: number; cost: number } | undefined;
     for (const size of this.#classes) {
+      if (size < reachable) continue;
       const costs = this.#costs.get(size) ?? [];
       if (costs.length < trusted) return size; // not measured enough yet: allow up to it
       const cost = median(costs);
@@ -54,5 +60,10 @@ export class BatchTuner {
     const chosen = (best as { size: number }).size;
     const above = this.#classes[this.#classes.indexOf(chosen) + 1];
     return above !== undefined && this.#runs % recheckEvery === 0 ? above : chosen;
+  }
+
+  /** The largest size class that a run of `rows` rows reaches. */
+  #classOf(rows: number): number {
+    return this.#classes.filter((c) => c <= rows).pop() ?? (this.#classes[0] as number);
   }
 }

@@ -9,8 +9,11 @@ export interface BatcherOptions<Request> {
   sizeOf(request: Request): number;
   /** Requests run together only when their keys are equal; a null key always runs alone. */
   keyOf(request: Request): string | null;
-  /** Most rows the next run should take, at most maxSize (learned batch sizes). */
-  limit?(): number;
+  /**
+   * Rows the next run should reach, given the rows of its first request (learned batch sizes): it
+   * takes requests until it has that many, passing it by less than that many again, never maxSize.
+   */
+  limit?(headSize: number): number;
 }
 
 interface Job<Request, Result> {
@@ -107,12 +110,16 @@ export class Batcher<Request, Result> {
     const explicit = this.#queue
       .filter((job) => job.tag !== undefined && job.tag === head.tag && job.key === head.key)
       .reduce((sum, job) => sum + job.size, 0);
-    const limit = Math.min(this.#options.maxSize, Math.max(explicit, this.#options.limit?.() ?? Infinity));
+    const { maxSize } = this.#options;
+    const target = Math.min(maxSize, Math.max(explicit, this.#options.limit?.(head.size) ?? Infinity));
+    // Requests of several rows rarely add up to the target exactly: a run may pass it by less than one
+    // more target (it stays in the size class the tuner asked for), never maxSize.
+    const ceiling = Math.min(maxSize, 2 * target - 1);
     if (head.key !== null) {
       // Later requests that fit may overtake one that does not; the head always goes first.
       for (const job of this.#queue.slice(1)) {
-        if (rows >= limit) break;
-        if (job.key === head.key && rows + job.size <= limit) {
+        if (rows >= target) break;
+        if (job.key === head.key && rows + job.size <= ceiling) {
           taken.push(job);
           rows += job.size;
         }

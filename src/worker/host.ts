@@ -11,20 +11,15 @@ import type {
   ProgressSink,
   WarningSink,
 } from '../protocol.js';
-import { concatRows, isSymbolic, prepareTransfer, rowsOf, splitRows } from '../tensor.js';
-import type { BackendChange, LoadProgress, LoadWarning, TensorInfo, Tensors } from '../types.js';
-import { BatchTuner } from './batch-tuner.js';
-import { Batcher } from './batcher.js';
-import type { Engine } from './engine.js';
+import { prepareTransfer } from '../tensor.js';
+import type { BackendChange, LoadProgress, LoadWarning, Tensors } from '../types.js';
+import { hostModel, type BatchedModel } from './hosted-model.js';
 import { loadEngine } from './load-engine.js';
 import { oversizeOutput } from './output-limit.js';
-import { RunWatch, watched, type RunLimits } from './run-watch.js';
+import { RunWatch, watched } from './run-watch.js';
 import { SharedLoad, type LoadListener } from './shared-load.js';
 
-interface HostedModel {
-  engine: Engine;
-  batcher: Batcher<Tensors, Tensors>;
-  stats: ModelStats;
+interface HostedModel extends BatchedModel {
   /** What the page is told of it; the backend changes if the model falls back to WASM. */
   info: Omit<ModelInfo, 'id'>;
   /** The page-side handles on it (identical loads share one model): it lives while one does. */
@@ -39,50 +34,6 @@ interface Handle {
   onBackendChange: Remote<BackendChangeSink> | undefined;
   /** Its calls not yet answered, by callId: disposing the handle drops those still queued. */
   calls: Set<number>;
-}
-
-/** Dim 0 batches only when it is symbolic in every input and output. */
-function hasBatchDim(values: readonly TensorInfo[]): boolean {
-  return values.every((value) => value.shape.length > 0 && isSymbolic(value.shape[0] as TensorInfo['shape'][0]));
-}
-
-function batchKey(feeds: Tensors): string | null {
-  const tensors = Object.values(feeds);
-  const rows = rowsOf(feeds);
-  if (tensors.some((tensor) => tensor.dims[0] !== rows)) return null;
-  return tensors.map((tensor) => `${tensor.dtype}[${tensor.dims.slice(1).join(',')}]`).join(';');
-}
-
-function hostModel(engine: Engine, batch: LoadRequest['batch'], limits: RunLimits): Pick<HostedModel, 'engine' | 'batcher' | 'stats'> {
-  const batchable = batch.maxSize > 1 && hasBatchDim(engine.inputs) && hasBatchDim(engine.outputs);
-  const stats: ModelStats = { runs: 0, requests: 0, largestRun: 0 };
-  const tuner = new BatchTuner(batch.maxSize);
-  const run = async (requests: Tensors[]): Promise<Tensors[]> => {
-    stats.runs += 1;
-    stats.requests += requests.length;
-    stats.largestRun = Math.max(stats.largestRun, requests.length);
-    const rows = requests.map(rowsOf);
-    const started = performance.now();
-    if (requests.length === 1) {
-      const outputs = await engine.run(requests[0] as Tensors);
-      tuner.record(rows[0] as number, performance.now() - started);
-      return [outputs];
-    }
-    const outputs = await engine.run(concatRows(requests));
-    tuner.record(rows.reduce((sum, n) => sum + n, 0), performance.now() - started);
-    try {
-      return splitRows(outputs, rows);
-    } catch (cause) {
-      throw new InferenceError(`could not split a batched run: ${String(cause)}`, { cause });
-    }
-  };
-  const batcher = new Batcher(watched(run, limits), {
-    ...batch,
-    sizeOf: rowsOf,
-    keyOf: (feeds) => (batchable ? batchKey(feeds) : null),
-    limit: () => tuner.limit(),
-  });
-  return { engine, batcher, stats };
 }
 
 function asWebinferError(error: unknown): WebinferError {
@@ -171,7 +122,7 @@ export class Host implements HostApi {
     info = { engine: request.engine, backend: choice.backend, backendReason: choice.reason, inputs: engine.inputs, outputs: engine.outputs };
     const what = `a run of model ${request.source.kind === 'url' ? request.source.url : '(bytes)'}`;
     const limits = { watch: this.#watch, what, maxRunMs: request.maxRunMs, deadlines: this.#deadlines };
-    return { ...hostModel(engine, request.batch, limits), info, handles, forget };
+    return { ...hostModel(engine, request.batch, (run) => watched(run, limits)), info, handles, forget };
   }
 
   async predict(modelId: number, calls: PredictCall[]): Promise<PredictOutcome[]> {

@@ -33,3 +33,16 @@ export function maxAbsDiff(actual: readonly (number | string)[], expected: reado
   expect(actual.length).toBe(expected.length);
   return Math.max(0, ...expected.map((v, i) => Math.abs(Number(actual[i]) - v)));
 }
+
+/** cumsum_time.onnx: running sums down dim 0, per column. */
+export function cumsumDim0(rows: readonly number[][]): number[][] {
+  const sums = rows.map((row) => row.map(() => 0));
+  rows.forEach((row, r) => row.forEach((v, c) => (sums[r]![c] = (r === 0 ? 0 : sums[r - 1]![c]!) + v)));
+  return sums;
+}
+
+/** center_dim0.onnx: each row minus the mean of all rows. */
+export function centerDim0(rows: readonly number[][]): number[][] {
+  const means = rows[0]!.map((_, c) => rows.reduce((sum, row) => sum + row[c]!, 0) / rows.length);
+  return rows.map((row) => row.map((v, c) => v - means[c]!));
+}

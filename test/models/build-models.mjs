@@ -143,4 +143,35 @@ save('alloc.onnx', {
   nodes: [node('ConstantOfShape', ['shape'], ['filled'], [FLOAT_ONE])],
 });
 
-console.log(`wrote 8 models to ${OUT_DIR}`);
+
+// Symbolic dim 0, but not a batch: each output row depends on the rows before it (a running sum over
+// time), so rows of different callers must never share a run.
+save('cumsum_time.onnx', {
+  inputs: [valueInfo('x', T.FLOAT, ['time', 3])],
+  outputs: [valueInfo('y', T.FLOAT, ['time', 3])],
+  initializers: [tensor('axis', T.INT64, [], [0])],
+  nodes: [node('CumSum', ['x', 'axis'], ['y'])],
+});
+
+// Symbolic dim 0, but not a batch: every row is centred on the mean of all rows.
+save('center_dim0.onnx', {
+  inputs: [valueInfo('x', T.FLOAT, ['batch', 3])],
+  outputs: [valueInfo('y', T.FLOAT, ['batch', 3])],
+  nodes: [
+    node('ReduceMean', ['x'], ['mean'], [
+      { name: 'axes', type: onnx.AttributeProto.AttributeType.INTS, ints: [0] },
+      { name: 'keepdims', type: onnx.AttributeProto.AttributeType.INT, i: 1 },
+    ]),
+    node('Sub', ['x', 'mean'], ['y']),
+  ],
+});
+
+// A real batch over a lookup table of 2 rows: ids above 1 are invalid, as a probe's made-up ids may be.
+save('gather_ids.onnx', {
+  inputs: [valueInfo('ids', T.INT64, ['batch', 2])],
+  outputs: [valueInfo('rows', T.FLOAT, ['batch', 2, 3])],
+  initializers: [tensor('table', T.FLOAT, [2, 3], [[1, 2, 3], [10, 20, 30]])],
+  nodes: [node('Gather', ['table', 'ids'], ['rows'], [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 0 }])],
+});
+
+console.log(`wrote 11 models to ${OUT_DIR}`);

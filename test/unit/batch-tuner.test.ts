@@ -50,4 +50,11 @@ describe('BatchTuner', () => {
     expect(limits.slice(10).filter((limit) => limit === 2).length).toBeGreaterThan(0);
     expect(limits.slice(10).filter((limit) => limit === 1).length).toBeGreaterThan(150);
   });
+
+  it('passes over the sizes that one request alone already exceeds, so that 8-row requests can coalesce', () => {
+    const tuner = new BatchTuner(64);
+    expect(tuner.limit(8)).toBe(8);
+    for (let i = 0; i < 3; i += 1) tuner.record(8, 8);
+    expect(tuner.limit(8)).toBe(16);
+  });
 });

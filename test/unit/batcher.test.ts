@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { BatchTuner } from '../../src/worker/batch-tuner.js';
 import { Batcher, type BatcherOptions } from '../../src/worker/batcher.js';
 import { nextTask } from '../../src/worker/next-task.js';
 
@@ -124,6 +125,16 @@ describe('Batcher', () => {
       const results = await Promise.all([6, 1, 1].map((r) => batcher.push(r)));
       expect(engine.runCalls).toEqual([[6], [1, 1]]);
       expect(results).toEqual(['result of 6', 'result of 1', 'result of 1']);
+    });
+
+    it('fills a run with 3-row requests past a learned limit of 4, within the size class the limit names', async () => {
+      const { engine, batcher } = setup({ maxSize: 64, sizeOf: (rows) => rows, limit: () => 4 });
+      engine.hold = false;
+      await Promise.all([3, 3, 3, 3].map((r) => batcher.push(r)));
+      expect(engine.runCalls).toEqual([
+        [3, 3],
+        [3, 3],
+      ]);
     });
 
     it('counts rows, not requests, when a run starts after one in flight', async () => {
@@ -281,5 +292,23 @@ describe('Batcher with a learned limit', () => {
     const separate = [4, 5].map((r) => batcher.push(r));
     await Promise.all([...explicit, ...separate]);
     expect(engine.runCalls).toEqual([[1, 2, 3], [4], [5]]);
+  });
+});
+
+describe('Batcher with a BatchTuner', () => {
+  it('coalesces requests of 2 rows each into runs of up to maxSize rows, as the tuner learns that batching pays', async () => {
+    const tuner = new BatchTuner(16);
+    const rowsPerRun: number[] = [];
+    const run = async (requests: number[]): Promise<number[]> => {
+      const rows = requests.reduce((sum, r) => sum + r, 0);
+      rowsPerRun.push(rows);
+      tuner.record(rows, 1 + 0.1 * rows); // a fixed cost per run: bigger runs are cheaper per row
+      return requests;
+    };
+    const batcher = new Batcher(run, { maxSize: 16, maxDelayMs: 0, sizeOf: (r) => r, keyOf: () => 'model', limit: (head) => tuner.limit(head) });
+    await Promise.all(Array.from({ length: 60 }, () => batcher.push(2)));
+    expect(rowsPerRun.slice(0, 9)).toEqual([2, 2, 2, 4, 4, 4, 8, 8, 8]);
+    // 120 rows: 42 while learning, then 16, 16, 16, 16 and the 14 left.
+    expect(rowsPerRun.slice(9)).toEqual([16, 16, 16, 16, 14]);
   });
 });

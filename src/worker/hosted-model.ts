@@ -1,0 +1,81 @@
+import { InferenceError } from '../errors.js';
+import type { LoadRequest, ModelStats } from '../protocol.js';
+import { concatRows, rowsOf, splitRows } from '../tensor.js';
+import type { Tensors } from '../types.js';
+import { declaredBatching, probeBatching } from './batch-safety.js';
+import { BatchTuner } from './batch-tuner.js';
+import { Batcher, type RunBatch } from './batcher.js';
+import type { Engine } from './engine.js';
+
+/** A loaded engine with its queue of requests and its counters. */
+export interface BatchedModel {
+  engine: Engine;
+  batcher: Batcher<Tensors, Tensors>;
+  stats: ModelStats;
+}
+
+type Run = RunBatch<Tensors, Tensors>;
+
+function batchKey(feeds: Tensors): string | null {
+  const tensors = Object.values(feeds);
+  const rows = rowsOf(feeds);
+  if (tensors.some((tensor) => tensor.dims[0] !== rows)) return null;
+  return tensors.map((tensor) => `${tensor.dtype}[${tensor.dims.slice(1).join(',')}]`).join(';');
+}
+
+/**
+ * Puts a batcher in front of `engine`. Requests coalesce only once the model is known to compute each
+ * row on its own (see batch-safety.ts); until a probe has shown it, at the first run that would
+ * coalesce, and for good if it failed, a run of several requests runs them one by one. `wrap` lets the
+ * host watch each run.
+ */
+export function hostModel(engine: Engine, batch: LoadRequest['batch'], wrap: (run: Run) => Run = (run) => run): BatchedModel {
+  const declared = declaredBatching(engine, batch);
+  const stats: ModelStats = { runs: 0, requests: 0, largestRun: 0, batching: declared.status };
+  let mayCoalesce = declared.probe || declared.status.coalesces;
+  let verdict: Promise<boolean> | undefined = declared.probe ? undefined : Promise.resolve(declared.status.coalesces);
+  const tuner = new BatchTuner(batch.maxSize);
+
+  // The probe runs inside a batcher run, so it never overlaps a caller's run on the engine.
+  const rowsIndependent = (template: Tensors): Promise<boolean> =>
+    (verdict ??= probeBatching((feeds) => engine.run(feeds), template).then((status) => {
+      stats.batching = status;
+      mayCoalesce = status.coalesces;
+      return status.coalesces;
+    }));
+
+  const timed = async (requests: readonly Tensors[], feeds: Tensors): Promise<Tensors> => {
+    stats.runs += 1;
+    stats.requests += requests.length;
+    stats.largestRun = Math.max(stats.largestRun, requests.length);
+    const started = performance.now();
+    const outputs = await engine.run(feeds);
+    tuner.record(requests.reduce((sum, request) => sum + rowsOf(request), 0), performance.now() - started);
+    return outputs;
+  };
+
+  const runTogether = async (requests: Tensors[]): Promise<Tensors[]> => {
+    const outputs = await timed(requests, concatRows(requests));
+    try {
+      return splitRows(outputs, requests.map(rowsOf));
+    } catch (cause) {
+      throw new InferenceError(`could not split a batched run: ${String(cause)}`, { cause });
+    }
+  };
+
+  const run = async (requests: Tensors[]): Promise<Tensors[]> => {
+    if (requests.length === 1) return [await timed(requests, requests[0] as Tensors)];
+    if (await rowsIndependent(requests[0] as Tensors)) return runTogether(requests);
+    const results: Tensors[] = [];
+    for (const request of requests) results.push(await timed([request], request));
+    return results;
+  };
+
+  const batcher = new Batcher(wrap(run), {
+    ...batch,
+    sizeOf: rowsOf,
+    keyOf: (feeds) => (mayCoalesce ? batchKey(feeds) : null),
+    limit: (headRows) => tuner.limit(headRows),
+  });
+  return { engine, batcher, stats };
+}

@@ -128,6 +128,17 @@ test('stalled downloads release their connections: after seven stall, the page s
   expect(status).toBe(200);
 });
 
+test('cancelled loads abort their downloads: after seven loads of a stalling server time out, the page still reaches it', async ({ sdk }) => {
+  const urls = Array.from({ length: 7 }, () => faulty('stall', mlpPath));
+  // The stall deadline is far off: only the cancellation can free the connections.
+  const results = await Promise.all(urls.map((url) => tryLoad(sdk, url, { stallTimeoutMs: 600_000, timeoutMs: 500 })));
+  expect(results.map((result) => result.ok || result.error.name)).toEqual(urls.map(() => 'AbortError'));
+  const status = await sdk.page.evaluate(() =>
+    Promise.race([fetch('esm.html', { cache: 'no-store' }).then((r) => r.status), new Promise((done) => setTimeout(() => done('still waiting'), 5000))]),
+  );
+  expect(status).toBe(200);
+});
+
 test('a runtime binary whose download stalled once is fetched again by the next load', async ({ sdk }) => {
   const baseUrl = faulty('stallonce@.wasm', 'dist/');
   const first = await tryLoad(sdk, sdk.modelUrl('mlp'), { baseUrl, stallTimeoutMs: 1500 });

@@ -36,13 +36,15 @@ function fromOrtTensor(tensor: Ort.Tensor): Tensor {
   return { dtype, dims: [...tensor.dims], data: storageOf(tensor.data as Tensor['data'], dtype) } as Tensor;
 }
 
-// onnxruntime-web's WebGPU provider refuses to create a session while another is being created
-// ("another WebGPU EP inference session is being created"): concurrent loads take turns.
-let creating: Promise<unknown> = Promise.resolve();
+// onnxruntime-web's WebGPU build is not re-entrant across sessions: it refuses to create a session
+// while another is being created ("another WebGPU EP inference session is being created"), and runs of
+// several sessions at once break it (a run fails, then even a WASM session in that instance fails
+// with "memory access out of bounds"). Its sessions in this worker take turns, creation and runs alike.
+let turn: Promise<unknown> = Promise.resolve();
 
 function oneAtATime<T>(work: () => Promise<T>): Promise<T> {
-  const result = creating.then(work);
-  creating = result.catch(() => undefined);
+  const result = turn.then(work);
+  turn = result.catch(() => undefined);
   return result;
 }
 
@@ -88,7 +90,7 @@ export async function create(setup: EngineSetup): Promise<Engine> {
       for (const [name, tensor] of Object.entries(feeds)) ortFeeds[name] = toOrtTensor(ort, tensor);
       let results: Ort.InferenceSession.ReturnType;
       try {
-        results = await session.run(ortFeeds);
+        results = await (backend === 'webgpu' ? oneAtATime(() => session.run(ortFeeds)) : session.run(ortFeeds));
       } catch (cause) {
         const what = messageOf(cause);
         if (outOfMemory.test(what)) {

@@ -144,3 +144,29 @@ test('an input too big to carry to the worker rejects with OutOfMemoryError nami
   expect(outcome.error).toMatchObject({ name: 'OutOfMemoryError', input: 'features' });
   expect(outcome.after).toEqual([1, 4]);
 });
+
+test('four models run concurrently in one worker each give their own correct results, on WebGPU too', async ({ sdk }) => {
+  const rows = Array.from({ length: 8 }, (_, i) => featuresFor(300 + i));
+  const outcome = await sdk.page.evaluate(async ({ rows, backend }) => {
+    // Different options: four models, four sessions (identical loads would share one).
+    const models = await Promise.all(
+      [{}, { batch: false }, { batch: { maxSize: 4 } }, { maxRunMs: 60_000 }].map((options) =>
+        window.webinfer.load('../models/out/mlp.onnx', { backend, ...options }),
+      ),
+    );
+    const fixed = await window.webinfer.load('../models/out/fixed.onnx', { backend });
+    const mlpCalls = models.flatMap((model) =>
+      rows.map((row) => model.predict({ features: { dtype: 'float32', dims: [1, 8], data: new Float32Array(row) } })),
+    );
+    const fixedCalls = rows.map((_, i) => fixed.predict({ x: { dtype: 'float32', dims: [1, 4], data: new Float32Array([i, i, i, i]) } }));
+    const [mlpOuts, fixedOuts] = await Promise.all([Promise.all(mlpCalls), Promise.all(fixedCalls)]);
+    return {
+      backends: [...models, fixed].map((model) => model.backend),
+      probs: mlpOuts.map((out) => Array.from(out.probs!.data as Float32Array)),
+      fixed: fixedOuts.map((out) => Array.from(out.y!.data as Float32Array)),
+    };
+  }, { rows, backend: sdk.setup.backend });
+  expect(outcome.backends).toEqual(Array(5).fill(sdk.setup.expectBackend));
+  outcome.probs.forEach((probs, i) => expect(maxAbsDiff(probs, mlp(rows[i % rows.length]!).probs)).toBeLessThan(1e-4));
+  outcome.fixed.forEach((y, i) => expect(y).toEqual(Array(4).fill(2 * i)));
+});

@@ -9,7 +9,7 @@ import type { CacheMode } from '../types.js';
 import { download, type Downloaded } from './download.js';
 import { checkIntegritySyntax, verifyIntegrity } from './integrity.js';
 import { findCached, openCache, storeCached, type CachedCopy } from './model-cache.js';
-import { shared } from './shared.js';
+import { SharedWork } from './shared-work.js';
 
 export interface FetchOptions {
   kind: CachedKind;
@@ -175,30 +175,29 @@ async function fetchUnshared(url: string, options: FetchOptions, fresh: boolean)
   }
 }
 
-// Everyone fetching one key now hears its progress.
-const audiences = new Map<string, Set<ProgressSink>>();
+// Downloads under way, by file and options: concurrent fetches of one file share one.
+const flights = new Map<string, SharedWork<Fetched, ProgressSink>>();
 
 /**
  * Delivers `url` as bytes: a cached copy when one is valid ('cache' progress), otherwise a download
  * ('download' progress), checked but not yet cached (see Fetched.commit). Concurrent fetches of the
  * same file with the same options share one download. `fresh` skips the cached copy.
  */
-export async function fetchFile(url: string, options: FetchOptions, fresh = false): Promise<Fetched> {
+export function fetchFile(url: string, options: FetchOptions, fresh = false): Promise<Fetched> {
   if (options.integrity !== undefined) checkIntegritySyntax(options.integrity, url);
   const key = [url, options.integrity?.trim() ?? '', String(options.cache), fresh].join('\n');
-  const audience = audiences.get(key) ?? new Set();
-  audiences.set(key, audience);
-  const mine = options.onProgress;
-  if (mine !== undefined) audience.add(mine);
-  const broadcast: ProgressSink = (progress) => audience.forEach((sink) => sink(progress));
-  try {
-    return await shared(key, `the download of ${url}`, options.signal, (signal) =>
-      fetchUnshared(url, { ...options, signal, onProgress: broadcast }, fresh),
-    );
-  } finally {
-    if (mine !== undefined) audience.delete(mine);
-    if (audience.size === 0 && audiences.get(key) === audience) audiences.delete(key);
+  let flight = flights.get(key);
+  if (flight === undefined || flight.abandoned) {
+    const started = new SharedWork<Fetched, ProgressSink>((listeners, signal) => {
+      const onProgress: ProgressSink = (progress) => listeners.forEach((sink) => sink(progress));
+      return fetchUnshared(url, { ...options, signal, onProgress }, fresh);
+    });
+    const drop = () => flights.get(key) === started && flights.delete(key);
+    started.result.then(drop, drop);
+    flights.set(key, started);
+    flight = started;
   }
+  return flight.join(options.onProgress ?? (() => undefined), options.signal, `the download of ${url}`);
 }
 
 /** True when `error` says the file at `url` itself is bad (not its runtime, not another file). */

@@ -17,7 +17,13 @@ import { hostModel, type BatchedModel } from './hosted-model.js';
 import { loadEngine } from './load-engine.js';
 import { oversizeOutput } from './output-limit.js';
 import { RunWatch, watched } from './run-watch.js';
-import { SharedLoad, type LoadListener } from './shared-load.js';
+import { SharedWork } from './shared-work.js';
+
+/** Where one page-side load call hears about the load it joined. */
+interface LoadListener {
+  onProgress: ProgressSink;
+  onWarning: WarningSink;
+}
 
 interface HostedModel extends BatchedModel {
   /** What the page is told of it; the backend changes if the model falls back to WASM. */
@@ -54,9 +60,9 @@ function shareKey(request: LoadRequest): string | undefined {
 /** The worker's side of the SDK: loads models, queues and coalesces their requests, runs them. */
 export class Host implements HostApi {
   readonly #handles = new Map<number, Handle>();
-  readonly #sharing = new Map<string, SharedLoad<HostedModel>>();
-  /** How each load under way leaves its shared load: by loadId. */
-  readonly #leaving = new Map<number, (gaveUp: boolean) => void>();
+  readonly #sharing = new Map<string, SharedWork<HostedModel, LoadListener>>();
+  /** Each load under way, by loadId: cancelLoad aborts it. */
+  readonly #loads = new Map<number, AbortController>();
   readonly #watch = new RunWatch();
   /** When each request's caller stops waiting (performance.now() here), for the watchdog. */
   readonly #deadlines = new WeakMap<Tensors, number>();
@@ -69,13 +75,14 @@ export class Host implements HostApi {
     onBackendChange?: Remote<BackendChangeSink>,
   ): Promise<ModelInfo> {
     const shared = this.#sharedLoad(request);
-    const leave = shared.join({
+    const cancel = new AbortController();
+    this.#loads.set(request.loadId, cancel);
+    const listener = {
       onProgress: (progress: LoadProgress) => void onProgress?.(progress),
       onWarning: (warning: LoadWarning) => void onWarning?.(warning),
-    });
-    this.#leaving.set(request.loadId, leave);
+    };
     try {
-      const model = await shared.result;
+      const model = await shared.join(listener, cancel.signal, 'the load');
       const id = this.#nextId++;
       const handle = { model, onBackendChange, calls: new Set<number>() };
       model.handles.add(handle);
@@ -85,28 +92,36 @@ export class Host implements HostApi {
       onBackendChange?.[releaseProxy]();
       throw error;
     } finally {
-      this.#leaving.delete(request.loadId);
-      leave(false);
+      this.#loads.delete(request.loadId);
       onProgress?.[releaseProxy]();
       onWarning?.[releaseProxy]();
     }
   }
 
   cancelLoad(loadId: number): void {
-    this.#leaving.get(loadId)?.(true);
+    this.#loads.get(loadId)?.abort();
   }
 
   /** The load `request` joins: an identical one under way (or live, see shareKey), or a new one. */
-  #sharedLoad(request: LoadRequest): SharedLoad<HostedModel> {
+  #sharedLoad(request: LoadRequest): SharedWork<HostedModel, LoadListener> {
     const key = shareKey(request);
     const existing = key === undefined ? undefined : this.#sharing.get(key);
-    if (existing !== undefined && (!existing.settled || request.cache === true)) return existing;
+    if (existing !== undefined && !existing.abandoned && (!existing.settled || request.cache === true)) return existing;
     const forget = () => {
       if (key !== undefined && this.#sharing.get(key) === shared) this.#sharing.delete(key);
     };
-    const shared = new SharedLoad((sinks, signal) => this.#startModel(request, sinks, signal, forget));
+    const shared = new SharedWork<HostedModel, LoadListener>((listeners, signal) => {
+      const sinks: LoadListener = {
+        onProgress: (progress) => listeners.forEach((listener) => listener.onProgress(progress)),
+        onWarning: (warning) => listeners.forEach((listener) => listener.onWarning(warning)),
+      };
+      return this.#startModel(request, sinks, signal, forget);
+    });
     if (key !== undefined) this.#sharing.set(key, shared);
-    shared.result.catch(forget);
+    // Every caller gave up, but the model came up before the abort could stop it: nobody holds it.
+    shared.result.then((model) => {
+      if (shared.abandoned) void this.#free(model);
+    }, forget);
     return shared;
   }
 
@@ -193,8 +208,12 @@ export class Host implements HostApi {
       for (const callId of handle.calls) model.batcher.cancel(callId, disposed);
       return;
     }
+    await this.#free(model, disposed);
+  }
+
+  async #free(model: HostedModel, reason = new DisposedError('the model was disposed')): Promise<void> {
     model.forget();
-    model.batcher.close(disposed);
+    model.batcher.close(reason);
     await model.batcher.idle();
     await model.engine.dispose();
   }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
-import { shared } from '../../src/worker/shared.js';
+import { SharedWork } from '../../src/worker/shared-work.js';
 import { Stall } from '../../src/worker/stall.js';
 import { wasmContainerProblem } from '../../src/worker/wasm-container.js';
 
@@ -20,40 +20,56 @@ describe('wasmContainerProblem', () => {
   });
 });
 
-describe('shared', () => {
+describe('SharedWork', () => {
   const never = (signal: AbortSignal) => new Promise<string>((_, reject) => signal.addEventListener('abort', () => reject(new Error('aborted'))));
 
-  it('runs the work once for concurrent callers of one key', async () => {
+  it('runs the work once, and every caller gets its result', async () => {
     let starts = 0;
-    const work = async () => {
+    const work = new SharedWork<string, () => void>(async () => {
       starts += 1;
       return 'bytes';
-    };
-    await expect(Promise.all([shared('a', 'x', undefined, work), shared('a', 'x', undefined, work)])).resolves.toEqual(['bytes', 'bytes']);
+    });
+    await expect(Promise.all([work.join(() => undefined, undefined, 'x'), work.join(() => undefined, undefined, 'x')])).resolves.toEqual(['bytes', 'bytes']);
     expect(starts).toBe(1);
   });
 
-  it('aborts the work only when every caller has been cancelled', async () => {
+  it('tells every caller still waiting, and only those, what the work reports', async () => {
+    let report = (_: string): void => undefined;
+    let finish = (): void => undefined;
+    const work = new SharedWork<void, (event: string) => void>((listeners) => {
+      report = (event) => listeners.forEach((listener) => listener(event));
+      return new Promise<void>((resolve) => (finish = resolve));
+    });
+    const heard: string[][] = [[], []];
+    const leaving = new AbortController();
+    const first = work.join((event) => heard[0]!.push(event), leaving.signal, 'x').catch(() => 'left');
+    const second = work.join((event) => heard[1]!.push(event), undefined, 'x');
+    report('10%');
+    leaving.abort();
+    await first;
+    report('90%');
+    finish();
+    await second;
+    expect(heard).toEqual([['10%'], ['10%', '90%']]);
+  });
+
+  it('rejects a cancelled caller at once, and aborts the work only when every caller has been cancelled', async () => {
     const first = new AbortController();
     const second = new AbortController();
     let workSignal: AbortSignal | undefined;
-    const start = (signal: AbortSignal) => {
+    const work = new SharedWork<string, () => void>((_, signal) => {
       workSignal = signal;
       return never(signal);
-    };
-    const a = shared('b', 'x', first.signal, start);
-    const b = shared('b', 'x', second.signal, start);
+    });
+    const a = work.join(() => undefined, first.signal, 'the download of m.onnx');
+    const b = work.join(() => undefined, second.signal, 'the download of m.onnx');
     first.abort();
-    await expect(a).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(a).rejects.toMatchObject({ name: 'AbortError', message: 'the download of m.onnx was cancelled' });
     expect(workSignal?.aborted).toBe(false);
     second.abort();
     await expect(b).rejects.toMatchObject({ name: 'AbortError' });
     expect(workSignal?.aborted).toBe(true);
-  });
-
-  it('forgets a failure, so that the next caller starts again', async () => {
-    await expect(shared('c', 'x', undefined, () => Promise.reject(new Error('500')))).rejects.toThrow('500');
-    await expect(shared('c', 'x', undefined, async () => 'ok')).resolves.toBe('ok');
+    expect(work.abandoned).toBe(true);
   });
 });
 

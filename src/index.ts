@@ -1,8 +1,8 @@
 // The whole public surface of webinfer. Anything not exported here is internal on purpose.
-export { load } from './load.js';
-export { cachedFiles, deleteCached, clearCache } from './cache.js';
-export type { CachedFile, CachedKind } from './cache.js';
-export type { Model } from './model.js';
+export { load } from './page/load.js';
+export { cachedFiles, deleteCached, clearCache } from './page/cache.js';
+export type { CachedFile, CachedKind } from './page/cache.js';
+export type { Model } from './page/model.js';
 export {
   WebinferError,
   InputError,
@@ -24,10 +24,10 @@ export {
   isDisposedError,
   isWorkerCrashedError,
   isAbortError,
-} from './errors.js';
-export type { ErrorContext } from './errors.js';
-export type { BatchingStatus, ModelStats } from './protocol.js';
-export type { CallOptions } from './cancellation.js';
+} from './shared/errors.js';
+export type { ErrorContext } from './shared/errors.js';
+export type { BatchingStatus, ModelStats } from './shared/protocol.js';
+export type { CallOptions } from './page/cancellation.js';
 export type {
   Backend,
   BackendChange,
@@ -49,4 +49,4 @@ export type {
   TensorDataByDtype,
   TensorInfo,
   Tensors,
-} from './types.js';
+} from './shared/types.js';

@@ -1,4 +1,4 @@
-import { WebinferError } from './errors.js';
+import { WebinferError } from '../shared/errors.js';
 
 // A classic <script> (the IIFE build) knows its own URL only while its top level runs, so read it now.
 const scriptUrl =

@@ -1,6 +1,6 @@
 // The page's view of what webinfer has cached. The worker writes the entries; Cache Storage is
 // shared by a page and its workers, so reading and deleting them needs no round trip to the worker.
-import { cacheName, describeEntry, keysFor, type CachedFile } from './cache-entry.js';
+import { cacheName, describeEntry, keysFor, type CachedFile } from '../shared/cache-layout.js';
 
 function storage(): CacheStorage | undefined {
   // Cache Storage exists only in secure contexts (https, localhost).
@@ -53,4 +53,4 @@ export async function requestPersistence(): Promise<boolean> {
   }
 }
 
-export type { CachedFile, CachedKind } from './cache-entry.js';
+export type { CachedFile, CachedKind } from '../shared/cache-layout.js';

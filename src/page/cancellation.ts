@@ -1,4 +1,4 @@
-import { AbortError } from './errors.js';
+import { AbortError } from '../shared/errors.js';
 
 export interface CallOptions {
   /** Rejects the call with AbortError when it fires. */

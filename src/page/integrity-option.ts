@@ -1,5 +1,5 @@
-import { InputError } from './errors.js';
-import type { LoadOptions } from './types.js';
+import { InputError } from '../shared/errors.js';
+import type { LoadOptions } from '../shared/types.js';
 
 /**
  * The `integrity` option as the worker reads it: SRI strings keyed by absolute file URL. A string

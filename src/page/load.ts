@@ -1,15 +1,15 @@
 import { proxy, transfer } from 'comlink';
 import { abortedError, cancellable } from './cancellation.js';
-import { InputError } from './errors.js';
+import { InputError } from '../shared/errors.js';
 import { bundleBaseUrl } from './bundle-url.js';
 import { requestPersistence } from './cache.js';
 import { integrityByUrl } from './integrity-option.js';
-import { hasUserinfo, redactSecrets } from './redact.js';
+import { hasUserinfo, redactSecrets } from '../shared/redact.js';
 import { Model, type Placement } from './model.js';
-import { sendableBuffer } from './tensor.js';
-import type { LoadRequest, ModelBytesOrUrl, ProgressSink, WarningSink } from './protocol.js';
+import { sendableBuffer } from '../shared/transfer.js';
+import type { LoadRequest, ModelBytesOrUrl, ProgressSink, WarningSink } from '../shared/protocol.js';
 import { artifactsFromHandler, describeTfjsArtifacts, isTfjsArtifacts, isTfjsLoadHandler } from './tfjs-artifacts.js';
-import type { BackendChange, EngineKind, LoadOptions, ModelSource } from './types.js';
+import type { BackendChange, EngineKind, LoadOptions, ModelSource } from '../shared/types.js';
 import { viaWorker, workerFor } from './worker-client.js';
 
 const defaultBatch = { maxSize: 64, maxDelayMs: 0 };

@@ -1,10 +1,10 @@
 import { transfer } from 'comlink';
 import { abortedError, cancellable, type CallOptions } from './cancellation.js';
-import { DisposedError, InputError, WorkerCrashedError } from './errors.js';
-import type { ModelInfo, ModelStats } from './protocol.js';
+import { DisposedError, InputError, WorkerCrashedError } from '../shared/errors.js';
+import type { ModelInfo, ModelStats } from '../shared/protocol.js';
 import { Outbox } from './outbox.js';
-import { canMoveBuffers, moveBuffers, prepareTransfer } from './tensor.js';
-import type { Backend, EngineKind, TensorInfo, Tensors } from './types.js';
+import { canMoveBuffers, moveBuffers, prepareTransfer } from '../shared/transfer.js';
+import type { Backend, EngineKind, TensorInfo, Tensors } from '../shared/types.js';
 import { validateFeeds } from './validate.js';
 import { viaWorker, type WorkerClient } from './worker-client.js';
 

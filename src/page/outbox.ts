@@ -1,6 +1,6 @@
-import { fromWire } from './errors.js';
-import type { PredictCall, PredictOutcome } from './protocol.js';
-import type { Tensors } from './types.js';
+import { fromWire } from '../shared/errors.js';
+import type { PredictCall, PredictOutcome } from '../shared/protocol.js';
+import type { Tensors } from '../shared/types.js';
 
 interface Posted {
   call: PredictCall;

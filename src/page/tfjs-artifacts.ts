@@ -1,9 +1,9 @@
 // Page side of in-memory TF.js models: turns artifacts (or a tf.io handler's) into what crosses to
 // the worker. Knows TF.js's file format, not TF.js: nothing here imports it.
-import { InputError, LoadError } from './errors.js';
-import type { ModelBytesOrUrl } from './protocol.js';
-import { sendableBuffer } from './tensor.js';
-import type { ModelSource, TfjsArtifacts, TfjsLoadHandler, TfjsModelArtifacts } from './types.js';
+import { InputError, LoadError } from '../shared/errors.js';
+import type { ModelBytesOrUrl } from '../shared/protocol.js';
+import { sendableBuffer } from '../shared/transfer.js';
+import type { ModelSource, TfjsArtifacts, TfjsLoadHandler, TfjsModelArtifacts } from '../shared/types.js';
 
 type Shard = ArrayBuffer | Uint8Array;
 

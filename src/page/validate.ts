@@ -1,6 +1,6 @@
-import { InputError, OutOfMemoryError } from './errors.js';
-import { arrayTypes, elementCount, formatDims, isDataOfDtype, isSymbolic } from './tensor.js';
-import type { Dim, TensorInfo, Tensors } from './types.js';
+import { InputError, OutOfMemoryError } from '../shared/errors.js';
+import { arrayTypes, elementCount, formatDims, isDataOfDtype, isSymbolic } from '../shared/dtypes.js';
+import type { Dim, TensorInfo, Tensors } from '../shared/types.js';
 
 /**
  * Largest tensor accepted, in bytes. Chromium's postMessage refuses ArrayBuffers a little under

@@ -1,4 +1,4 @@
-import type { WatchdogMessage } from './protocol.js';
+import type { WatchdogMessage } from '../shared/protocol.js';
 
 /**
  * The page's half of the watchdog: a worker blocked in a run that never ends answers nothing, so only

@@ -1,7 +1,7 @@
 import { releaseProxy, transfer, wrap, type Remote } from 'comlink';
-import { installErrorTransfer } from './comlink-errors.js';
-import { WorkerCrashedError } from './errors.js';
-import type { HostApi } from './protocol.js';
+import { installErrorTransfer } from '../shared/comlink-errors.js';
+import { WorkerCrashedError } from '../shared/errors.js';
+import type { HostApi } from '../shared/protocol.js';
 import { startWatchdog } from './watchdog.js';
 
 export interface WorkerClient {

@@ -1,5 +1,5 @@
-// How webinfer lays out its Cache Storage entries. The page (src/cache.ts) and the worker
-// (src/worker/model-cache.ts) share one origin's Cache Storage, so both read the layout from here.
+// How webinfer lays out its Cache Storage entries. The page (page/cache.ts) and the worker
+// (worker/delivery/file-cache.ts) share one origin's Cache Storage, so both read the layout from here.
 
 /** The one cache webinfer writes to; a new layout gets a new name rather than a migration. */
 export const cacheName = 'webinfer-v1';

@@ -1,5 +1,5 @@
 import { releaseProxy, transfer, type Remote } from 'comlink';
-import { AbortError, DisposedError, InferenceError, toWire, WebinferError } from '../errors.js';
+import { AbortError, DisposedError, InferenceError, toWire, WebinferError } from '../shared/errors.js';
 import type {
   BackendChangeSink,
   HostApi,
@@ -10,11 +10,11 @@ import type {
   PredictOutcome,
   ProgressSink,
   WarningSink,
-} from '../protocol.js';
-import { prepareTransfer } from '../tensor.js';
-import type { BackendChange, LoadProgress, LoadWarning, Tensors } from '../types.js';
-import { hostModel, type BatchedModel } from './hosted-model.js';
-import { loadEngine } from './load-engine.js';
+} from '../shared/protocol.js';
+import { prepareTransfer } from '../shared/transfer.js';
+import type { BackendChange, LoadProgress, LoadWarning, Tensors } from '../shared/types.js';
+import { hostModel, type BatchedModel } from './batching/hosted-model.js';
+import { loadEngine } from './engines/load-engine.js';
 import { oversizeOutput } from './output-limit.js';
 import { RunWatch, watched } from './run-watch.js';
 import { SharedWork } from './shared-work.js';

@@ -1,5 +1,5 @@
 import { expose } from 'comlink';
-import { installErrorTransfer } from '../comlink-errors.js';
+import { installErrorTransfer } from '../shared/comlink-errors.js';
 import { Host } from './host.js';
 
 installErrorTransfer();

@@ -1,6 +1,6 @@
-import { OutOfMemoryError } from '../errors.js';
-import { formatDims } from '../tensor.js';
-import type { Tensors } from '../types.js';
+import { OutOfMemoryError } from '../shared/errors.js';
+import { formatDims } from '../shared/dtypes.js';
+import type { Tensors } from '../shared/types.js';
 
 /**
  * Largest output that can cross back to the page, in bytes. Chromium's postMessage fails the whole

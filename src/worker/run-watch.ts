@@ -1,5 +1,5 @@
-import type { WatchdogMessage } from '../protocol.js';
-import type { Tensors } from '../types.js';
+import type { WatchdogMessage } from '../shared/protocol.js';
+import type { Tensors } from '../shared/types.js';
 
 
 /**

@@ -2,7 +2,7 @@
 // start one session. Every caller still waiting hears the work's progress; a caller may give up on its
 // own, and the work itself is aborted only once every caller has given up, so that one cancellation
 // never fails another caller.
-import { AbortError } from '../errors.js';
+import { AbortError } from '../shared/errors.js';
 
 /** Rejects with AbortError once `signal` fires; `stop` removes the listener. */
 function untilAborted(signal: AbortSignal, what: string): { promise: Promise<never>; stop(): void } {

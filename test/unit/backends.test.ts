@@ -1,8 +1,8 @@
 /// <reference types="@webgpu/types" />
 import { describe, expect, it } from 'vitest';
-import { BackendUnavailableError } from '../../src/errors.js';
-import type { BackendRequest } from '../../src/types.js';
-import { chooseBackend, type Capabilities, type WebGpuProbe } from '../../src/worker/backends.js';
+import { BackendUnavailableError } from '../../src/shared/errors.js';
+import type { BackendRequest } from '../../src/shared/types.js';
+import { chooseBackend, type Capabilities, type WebGpuProbe } from '../../src/worker/engines/backends.js';
 
 const hardwareGpu: WebGpuProbe = {
   available: true,

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { LoadRequest } from '../../src/protocol.js';
-import type { Tensor, TensorInfo, Tensors } from '../../src/types.js';
-import { declaredBatching, probeBatching } from '../../src/worker/batch-safety.js';
-import { probeFeeds } from '../../src/worker/probe-feeds.js';
-import { rowMismatch } from '../../src/worker/row-agreement.js';
+import type { LoadRequest } from '../../src/shared/protocol.js';
+import type { Tensor, TensorInfo, Tensors } from '../../src/shared/types.js';
+import { declaredBatching, probeBatching } from '../../src/worker/batching/batch-safety.js';
+import { probeFeeds } from '../../src/worker/batching/probe-feeds.js';
+import { rowMismatch } from '../../src/worker/batching/row-agreement.js';
 
 const f32 = (dims: number[], values: number[]): Tensor => ({ dtype: 'float32', dims, data: new Float32Array(values) });
 const template: Tensors = { x: f32([1, 3], [0, 0, 0]) };

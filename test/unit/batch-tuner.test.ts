@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BatchTuner } from '../../src/worker/batch-tuner.js';
+import { BatchTuner } from '../../src/worker/batching/batch-tuner.js';
 
 /** Feeds the tuner the runs it asks for, with a per-row cost that depends on the batch size. */
 function learn(tuner: BatchTuner, msPerRow: (rows: number) => number, runs = 60): number[] {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { BatchTuner } from '../../src/worker/batch-tuner.js';
-import { Batcher, type BatcherOptions } from '../../src/worker/batcher.js';
-import { nextTask } from '../../src/worker/next-task.js';
+import { BatchTuner } from '../../src/worker/batching/batch-tuner.js';
+import { Batcher, type BatcherOptions } from '../../src/worker/batching/batcher.js';
+import { nextTask } from '../../src/worker/batching/next-task.js';
 
 const microtasksDone = () => new Promise<void>((resolve) => setImmediate(resolve));
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cacheKey, parseCacheKey } from '../../src/cache-entry.js';
+import { cacheKey, parseCacheKey } from '../../src/shared/cache-layout.js';
 
 describe('cache keys', () => {
   it('change with the tag, so a new integrity or ETag is a new entry', () => {

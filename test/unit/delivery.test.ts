@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 import { SharedWork } from '../../src/worker/shared-work.js';
-import { Stall } from '../../src/worker/stall.js';
-import { wasmContainerProblem } from '../../src/worker/wasm-container.js';
+import { Stall } from '../../src/worker/delivery/stall.js';
+import { wasmContainerProblem } from '../../src/worker/delivery/wasm-container.js';
 
 const ortWasm = new Uint8Array(readFileSync(new URL('../../node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.wasm', import.meta.url)));
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { elementCount, formatDims, isSymbolic } from '../../src/dtypes.js';
+import { elementCount, formatDims, isSymbolic } from '../../src/shared/dtypes.js';
 
 describe('dims helpers', () => {
   it('treats named and unnamed dims as symbolic and numbers >= 0 as fixed', () => {

@@ -1,7 +1,7 @@
 import { runInNewContext } from 'node:vm';
 import { transferHandlers, type TransferHandler } from 'comlink';
 import { describe, expect, it } from 'vitest';
-import { installErrorTransfer } from '../../src/comlink-errors.js';
+import { installErrorTransfer } from '../../src/shared/comlink-errors.js';
 import {
   AbortError,
   BackendUnavailableError,
@@ -24,7 +24,7 @@ import {
   toWire,
   WebinferError,
   WorkerCrashedError,
-} from '../../src/errors.js';
+} from '../../src/shared/errors.js';
 
 /**
  * An error made in another realm (node:vm's new context: its own Error, its own prototypes), as an

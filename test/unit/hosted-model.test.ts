@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { LoadRequest } from '../../src/protocol.js';
-import type { Tensor, TensorInfo, Tensors } from '../../src/types.js';
-import type { Engine } from '../../src/worker/engine.js';
-import { hostModel } from '../../src/worker/hosted-model.js';
+import type { LoadRequest } from '../../src/shared/protocol.js';
+import type { Tensor, TensorInfo, Tensors } from '../../src/shared/types.js';
+import type { Engine } from '../../src/worker/engines/engine.js';
+import { hostModel } from '../../src/worker/batching/hosted-model.js';
 
 const info: TensorInfo[] = [{ name: 'x', dtype: 'float32', shape: ['time', 2] }];
 const batch: LoadRequest['batch'] = { maxSize: 64, maxDelayMs: 0, dim0: 'probe' };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeDim } from '../../src/worker/ort-dims.js';
+import { normalizeDim } from '../../src/worker/engines/onnx/ort-dims.js';
 
 describe('normalizeDim', () => {
   it('normalizes an unnamed dynamic dim, whether reported as -1 or as 4294967295, to -1', () => {

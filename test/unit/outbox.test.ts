@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { InputError, toWire } from '../../src/errors.js';
-import { Outbox, type SendCalls } from '../../src/outbox.js';
-import type { PredictCall, PredictOutcome } from '../../src/protocol.js';
-import type { Tensors } from '../../src/types.js';
+import { InputError, toWire } from '../../src/shared/errors.js';
+import { Outbox, type SendCalls } from '../../src/page/outbox.js';
+import type { PredictCall, PredictOutcome } from '../../src/shared/protocol.js';
+import type { Tensors } from '../../src/shared/types.js';
 
 const feeds = (value: number): Tensors => ({ x: { dtype: 'float32', dims: [1], data: new Float32Array([value]) } });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { InputError, LoadError } from '../../src/errors.js';
-import { redactSecrets } from '../../src/redact.js';
+import { InputError, LoadError } from '../../src/shared/errors.js';
+import { redactSecrets } from '../../src/shared/redact.js';
 
 describe('redactSecrets', () => {
   it('hides the user and password of a URL', () => {

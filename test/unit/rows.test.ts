@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Tensor, Tensors } from '../../src/types.js';
-import { concatRows, splitRows } from '../../src/worker/rows.js';
+import type { Tensor, Tensors } from '../../src/shared/types.js';
+import { concatRows, splitRows } from '../../src/worker/batching/rows.js';
 
 const f32 = (dims: number[], values: number[]): Tensor => ({ dtype: 'float32', dims, data: new Float32Array(values) });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { WatchdogMessage } from '../../src/protocol.js';
-import type { Tensors } from '../../src/types.js';
+import type { WatchdogMessage } from '../../src/shared/protocol.js';
+import type { Tensors } from '../../src/shared/types.js';
 import { RunWatch, watched } from '../../src/worker/run-watch.js';
 
 /** A RunWatch whose messages to the page are collected, and a run wrapped with it. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { prepareTransfer } from '../../src/transfer.js';
-import type { Tensors } from '../../src/types.js';
+import { prepareTransfer } from '../../src/shared/transfer.js';
+import type { Tensors } from '../../src/shared/types.js';
 
 describe('prepareTransfer', () => {
   it('passes an array that covers its whole buffer as is, and lists that buffer', () => {

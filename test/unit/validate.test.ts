@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { InputError, OutOfMemoryError } from '../../src/errors.js';
-import type { TensorInfo } from '../../src/types.js';
-import { maxTensorBytes, validateFeeds } from '../../src/validate.js';
+import { InputError, OutOfMemoryError } from '../../src/shared/errors.js';
+import type { TensorInfo } from '../../src/shared/types.js';
+import { maxTensorBytes, validateFeeds } from '../../src/page/validate.js';
 
 const features: TensorInfo = { name: 'features', dtype: 'float32', shape: ['batch', 8] };
 const mask: TensorInfo = { name: 'mask', dtype: 'int64', shape: ['batch', 'seq'] };

@@ -1,7 +1,7 @@
-import { messageOf } from '../errors.js';
-import type { BatchingStatus, LoadRequest } from '../protocol.js';
-import { formatDims, isSymbolic } from '../tensor.js';
-import type { TensorInfo, Tensors } from '../types.js';
+import { messageOf } from '../../shared/errors.js';
+import type { BatchingStatus, LoadRequest } from '../../shared/protocol.js';
+import { formatDims, isSymbolic } from '../../shared/dtypes.js';
+import type { TensorInfo, Tensors } from '../../shared/types.js';
 import { probeFeeds, probeRows } from './probe-feeds.js';
 import { rowMismatch } from './row-agreement.js';
 

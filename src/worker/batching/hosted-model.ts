@@ -1,11 +1,11 @@
-import { InferenceError } from '../errors.js';
-import type { LoadRequest, ModelStats } from '../protocol.js';
-import { concatRows, rowsOf, splitRows } from '../tensor.js';
-import type { Tensors } from '../types.js';
+import { InferenceError } from '../../shared/errors.js';
+import type { LoadRequest, ModelStats } from '../../shared/protocol.js';
+import { concatRows, rowsOf, splitRows } from './rows.js';
+import type { Tensors } from '../../shared/types.js';
 import { declaredBatching, probeBatching } from './batch-safety.js';
 import { BatchTuner } from './batch-tuner.js';
 import { Batcher, type RunBatch } from './batcher.js';
-import type { Engine } from './engine.js';
+import type { Engine } from '../engines/engine.js';
 
 /** A loaded engine with its queue of requests and its counters. */
 export interface BatchedModel {

@@ -1,5 +1,6 @@
-import { arrayTypes, splitRows } from '../tensor.js';
-import type { Dtype, Tensor, TensorData, Tensors } from '../types.js';
+import { arrayTypes } from '../../shared/dtypes.js';
+import { splitRows } from './rows.js';
+import type { Dtype, Tensor, TensorData, Tensors } from '../../shared/types.js';
 
 /** Rows in a probe: with 3, a mix-up that swaps two rows still leaves a third to tell. */
 export const probeRows = 3;

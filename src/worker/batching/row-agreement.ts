@@ -1,5 +1,5 @@
-import { formatDims } from '../tensor.js';
-import type { Tensor, Tensors } from '../types.js';
+import { formatDims } from '../../shared/dtypes.js';
+import type { Tensor, Tensors } from '../../shared/types.js';
 
 /**
  * How far a row's outputs run alone may be from its slice of the batched run: |a - b| <= abs + rel·|b|.

@@ -1,6 +1,6 @@
 // Coalesced runs: requests' rows joined along dim 0, and outputs split back per request.
-import { arrayTypes, formatDims, storageOf } from '../dtypes.js';
-import type { Tensor, Tensors } from '../types.js';
+import { arrayTypes, formatDims, storageOf } from '../../shared/dtypes.js';
+import type { Tensor, Tensors } from '../../shared/types.js';
 
 /** Rows along dim 0 of each request's feeds (all inputs agree; validation saw to that). */
 export function rowsOf(feeds: Tensors): number {

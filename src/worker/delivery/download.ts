@@ -1,6 +1,6 @@
 // One HTTP download in the worker: streamed, with byte progress, and with errors that name the URL
 // and say what went wrong (status, network, a body cut short, a server that stopped sending).
-import { AbortError, LoadError } from '../errors.js';
+import { AbortError, LoadError } from '../../shared/errors.js';
 import { Stall } from './stall.js';
 
 export interface DownloadOptions {

@@ -1,15 +1,15 @@
 // Delivery of one file to the worker: from Cache Storage when a valid copy is there, else from the
 // network, verified (integrity, not an HTML page) before anything uses the bytes. Nothing is cached
 // until the caller has proven the bytes good (the runtime parsed or compiled them): see `deliver`.
-import type { CachedKind } from '../cache-entry.js';
-import { cacheKey } from '../cache-entry.js';
-import { IntegrityError, LoadError, messageOf, WebinferError } from '../errors.js';
-import type { ProgressSink, WarningSink } from '../protocol.js';
-import type { CacheMode } from '../types.js';
+import type { CachedKind } from '../../shared/cache-layout.js';
+import { cacheKey } from '../../shared/cache-layout.js';
+import { IntegrityError, LoadError, messageOf, WebinferError } from '../../shared/errors.js';
+import type { ProgressSink, WarningSink } from '../../shared/protocol.js';
+import type { CacheMode } from '../../shared/types.js';
 import { download, type Downloaded } from './download.js';
 import { checkIntegritySyntax, verifyIntegrity } from './integrity.js';
-import { findCached, openCache, storeCached, type CachedCopy } from './model-cache.js';
-import { SharedWork } from './shared-work.js';
+import { findCached, openCache, storeCached, type CachedCopy } from './file-cache.js';
+import { SharedWork } from '../shared-work.js';
 
 export interface FetchOptions {
   kind: CachedKind;

@@ -1,6 +1,6 @@
 // Cache Storage for the files the worker downloads (models, runtime binaries). One entry per URL:
 // storing a new version deletes the old ones, so the cache does not grow with every release.
-import { cacheKey, cacheName, headers, keysFor, parseCacheKey, type CachedKind } from '../cache-entry.js';
+import { cacheKey, cacheName, headers, keysFor, parseCacheKey, type CachedKind } from '../../shared/cache-layout.js';
 import { isQuotaError, roomFor } from './quota.js';
 
 export interface CachedCopy {

@@ -1,6 +1,6 @@
 // Subresource Integrity (SRI) checks of downloaded bytes, with SubtleCrypto, before anything uses
 // or caches them. Syntax as in <script integrity>: `sha256-<base64>`, several tokens allowed.
-import { InputError, IntegrityError } from '../errors.js';
+import { InputError, IntegrityError } from '../../shared/errors.js';
 
 const algorithms = { sha256: 'SHA-256', sha384: 'SHA-384', sha512: 'SHA-512' } as const;
 type Algorithm = keyof typeof algorithms;

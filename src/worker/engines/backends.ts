@@ -1,5 +1,5 @@
-import { BackendUnavailableError } from '../errors.js';
-import type { Backend, BackendRequest } from '../types.js';
+import { BackendUnavailableError } from '../../shared/errors.js';
+import type { Backend, BackendRequest } from '../../shared/types.js';
 
 export type WebGpuProbe =
   | { available: true; adapter: GPUAdapter; software: boolean; description: string }

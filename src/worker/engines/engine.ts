@@ -1,6 +1,6 @@
-import type { ModelStats, ProgressSink } from '../protocol.js';
-import type { Backend, TensorInfo, Tensors } from '../types.js';
-import type { Fetched } from './fetch-model.js';
+import type { ModelStats, ProgressSink } from '../../shared/protocol.js';
+import type { Backend, TensorInfo, Tensors } from '../../shared/types.js';
+import type { Fetched } from '../delivery/fetch-file.js';
 
 /** The seam between the host and a runtime. Engines know nothing of Comlink or batching. */
 export interface Engine {

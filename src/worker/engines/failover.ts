@@ -1,4 +1,4 @@
-import { messageOf } from '../errors.js';
+import { messageOf } from '../../shared/errors.js';
 import type { Engine } from './engine.js';
 
 /**

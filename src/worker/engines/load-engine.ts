@@ -1,11 +1,11 @@
-import { BackendUnavailableError, LoadError, WebinferError } from '../errors.js';
-import type { BackendChangeSink, LoadRequest, ModelBytesOrUrl, ProgressSink, WarningSink } from '../protocol.js';
-import type { EngineKind } from '../types.js';
+import { BackendUnavailableError, LoadError, WebinferError } from '../../shared/errors.js';
+import type { BackendChangeSink, LoadRequest, ModelBytesOrUrl, ProgressSink, WarningSink } from '../../shared/protocol.js';
+import type { EngineKind } from '../../shared/types.js';
 import { chooseBackend, detectCapabilities, type BackendChoice } from './backends.js';
 import type { Engine, EngineSetup } from './engine.js';
 import { withFallback } from './failover.js';
-import { deliver, fetchFile, modelFile, type FetchOptions } from './fetch-model.js';
-import type { RuntimeDelivery } from './onnx-runtime.js';
+import { deliver, fetchFile, modelFile, type FetchOptions } from '../delivery/fetch-file.js';
+import type { RuntimeDelivery } from './onnx/ort-runtime.js';
 
 interface EngineModule {
   /** Starts fetching the runtime for a backend so that it downloads alongside the model. */
@@ -15,8 +15,8 @@ interface EngineModule {
 
 // Engines load lazily, so a page only downloads the runtime its models use.
 const engineModules: Record<EngineKind, () => Promise<EngineModule>> = {
-  onnx: () => import('./onnx.js'),
-  tfjs: () => import('./tfjs.js'),
+  onnx: () => import('./onnx/onnx-engine.js'),
+  tfjs: () => import('./tfjs/tfjs-engine.js'),
 };
 
 // Each engine's runtime files sit in their own folder of the SDK's dist/.

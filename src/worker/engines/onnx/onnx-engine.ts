@@ -1,9 +1,10 @@
 import type * as Ort from 'onnxruntime-web';
-import { InferenceError, LoadError, messageOf, OutOfMemoryError } from '../errors.js';
-import { isDtype, normalizeDim, storageOf } from '../tensor.js';
-import type { TensorInfo, Tensors, Tensor } from '../types.js';
-import type { Engine, EngineSetup } from './engine.js';
-import { forgetOrtRuntime, loadOrtRuntime, type OrtModule } from './onnx-runtime.js';
+import { InferenceError, LoadError, messageOf, OutOfMemoryError } from '../../../shared/errors.js';
+import { isDtype, storageOf } from '../../../shared/dtypes.js';
+import { normalizeDim } from './ort-dims.js';
+import type { TensorInfo, Tensors, Tensor } from '../../../shared/types.js';
+import type { Engine, EngineSetup } from '../engine.js';
+import { forgetOrtRuntime, loadOrtRuntime, type OrtModule } from './ort-runtime.js';
 
 export { loadOrtRuntime as warmUp };
 

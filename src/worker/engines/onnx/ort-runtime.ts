@@ -1,9 +1,9 @@
 import type * as Ort from 'onnxruntime-web';
-import { LoadError, messageOf } from '../errors.js';
-import type { WarningSink } from '../protocol.js';
-import { deliver } from './fetch-model.js';
-import type { Backend } from '../types.js';
-import { wasmContainerProblem } from './wasm-container.js';
+import { LoadError, messageOf } from '../../../shared/errors.js';
+import type { WarningSink } from '../../../shared/protocol.js';
+import { deliver } from '../../delivery/fetch-file.js';
+import type { Backend } from '../../../shared/types.js';
+import { wasmContainerProblem } from '../../delivery/wasm-container.js';
 
 export type OrtModule = typeof Ort;
 

@@ -1,8 +1,8 @@
 import type { DataType, NamedTensorMap, Tensor as TfTensor } from '@tensorflow/tfjs-core';
-import { InferenceError, LoadError, messageOf } from '../errors.js';
-import type { Backend, Dim, Tensor, TensorInfo, Tensors } from '../types.js';
-import type { Engine, EngineSetup } from './engine.js';
-import type { RuntimeDelivery } from './onnx-runtime.js';
+import { InferenceError, LoadError, messageOf } from '../../../shared/errors.js';
+import type { Backend, Dim, Tensor, TensorInfo, Tensors } from '../../../shared/types.js';
+import type { Engine, EngineSetup } from '../engine.js';
+import type { RuntimeDelivery } from '../onnx/ort-runtime.js';
 import { modelArtifacts, parseModelJson } from './tfjs-model-json.js';
 import { loadRunner, type Runner } from './tfjs-runners.js';
 import { loadTfjsRuntime, onBackend, type Tf } from './tfjs-runtime.js';

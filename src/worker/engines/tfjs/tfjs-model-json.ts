@@ -1,10 +1,10 @@
 import { io } from '@tensorflow/tfjs-core';
-import { LoadError } from '../errors.js';
-import type { ProgressSink } from '../protocol.js';
-import { sendableBuffer } from '../tensor.js';
-import type { LoadProgress } from '../types.js';
-import type { EngineSetup } from './engine.js';
-import { afterBadCopy } from './fetch-model.js';
+import { LoadError } from '../../../shared/errors.js';
+import type { ProgressSink } from '../../../shared/protocol.js';
+import { sendableBuffer } from '../../../shared/transfer.js';
+import type { LoadProgress } from '../../../shared/types.js';
+import type { EngineSetup } from '../engine.js';
+import { afterBadCopy } from '../../delivery/fetch-file.js';
 
 export type ModelJson = io.ModelJSON;
 

@@ -1,5 +1,5 @@
 import type { io, NamedTensorMap, Tensor } from '@tensorflow/tfjs-core';
-import { LoadError, messageOf } from '../errors.js';
+import { LoadError, messageOf } from '../../../shared/errors.js';
 import type { Tf } from './tfjs-runtime.js';
 import type { ModelJson } from './tfjs-model-json.js';
 import { declaredGraphTensors, declaredLayersTensors, type DeclaredTensor } from './tfjs-signature.js';

@@ -2,11 +2,11 @@
 // downloads the WebGPU backend's shaders, nor a WebGPU page the WASM glue.
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
-import { BackendUnavailableError, LoadError } from '../errors.js';
-import { deliver } from './fetch-model.js';
-import type { RuntimeDelivery } from './onnx-runtime.js';
-import type { Backend } from '../types.js';
-import { wasmContainerProblem } from './wasm-container.js';
+import { BackendUnavailableError, LoadError } from '../../../shared/errors.js';
+import { deliver } from '../../delivery/fetch-file.js';
+import type { RuntimeDelivery } from '../onnx/ort-runtime.js';
+import type { Backend } from '../../../shared/types.js';
+import { wasmContainerProblem } from '../../delivery/wasm-container.js';
 
 export type Tf = typeof tf;
 type WebGpuModule = typeof import('@tensorflow/tfjs-backend-webgpu');

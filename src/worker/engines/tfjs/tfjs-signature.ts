@@ -1,7 +1,7 @@
 import type { GraphModel } from '@tensorflow/tfjs-converter';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { LoadError } from '../errors.js';
-import type { Dim, Dtype, TensorInfo } from '../types.js';
+import { LoadError } from '../../../shared/errors.js';
+import type { Dim, Dtype, TensorInfo } from '../../../shared/types.js';
 import type { ModelJson } from './tfjs-model-json.js';
 
 /** What a model file says about one input or output; a graph model may leave shape or dtype unsaid. */

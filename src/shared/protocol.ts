@@ -116,9 +116,9 @@ export interface HostApi {
   watch(port: MessagePort): void;
   /** Holds a Web Lock of this name until the worker dies, so that the page can tell when it does. */
   holdLock(name: string): Promise<void>;
-  /** Test hook: makes the worker close itself, as if the browser had killed it. */
+  /** @internal Test hook: makes the worker close itself, as if the browser had killed it. */
   crashForTesting(): void;
-  /** Test hook: destroys the GPU device of a WebGPU model, as a driver reset would. */
+  /** @internal Test hook: destroys the GPU device of a WebGPU model, as a driver reset would. */
   loseDeviceForTesting(modelId: number): void;
   stats(modelId: number): ModelStats;
   dispose(modelId: number): Promise<void>;

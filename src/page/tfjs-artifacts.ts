@@ -1,6 +1,6 @@
 // Page side of in-memory TF.js models: turns artifacts (or a tf.io handler's) into what crosses to
 // the worker. Knows TF.js's file format, not TF.js: nothing here imports it.
-import { InputError, LoadError } from '../shared/errors.js';
+import { InputError, LoadError, messageOf } from '../shared/errors.js';
 import type { ModelBytesOrUrl } from '../shared/protocol.js';
 import { sendableBuffer } from '../shared/transfer.js';
 import type { ModelSource, TfjsArtifacts, TfjsLoadHandler, TfjsModelArtifacts } from '../shared/types.js';
@@ -42,7 +42,7 @@ export async function artifactsFromHandler(handler: TfjsLoadHandler): Promise<Tf
   try {
     artifacts = await handler.load();
   } catch (cause) {
-    throw new LoadError(`the TF.js IO handler's load() failed: ${String(cause)}`, { source: 'artifacts', cause });
+    throw new LoadError(`the TF.js IO handler's load() failed: ${messageOf(cause)}`, { source: 'artifacts', cause });
   }
   const { modelTopology, weightSpecs = [], weightData = [], ...rest } = artifacts;
   if (modelTopology === undefined || modelTopology instanceof ArrayBuffer) {

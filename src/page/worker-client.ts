@@ -1,6 +1,6 @@
 import { releaseProxy, transfer, wrap, type Remote } from 'comlink';
 import { installErrorTransfer } from '../shared/comlink-errors.js';
-import { WorkerCrashedError } from '../shared/errors.js';
+import { WorkerCrashedError, messageOf } from '../shared/errors.js';
 import type { HostApi } from '../shared/protocol.js';
 import { startWatchdog } from './watchdog.js';
 
@@ -35,7 +35,7 @@ function startWorker(workerUrl: string): WorkerClient {
   } catch (cause) {
     // Chromium throws a SecurityError at once for a worker script on another origin.
     const sameOrigin = new URL(workerUrl).origin === location.origin;
-    const why = sameOrigin ? String(cause) : `a worker script must come from the page's own origin (${location.origin})`;
+    const why = sameOrigin ? messageOf(cause) : `a worker script must come from the page's own origin (${location.origin})`;
     throw new WorkerCrashedError(`the webinfer worker ${workerUrl} could not start: ${why}; check the baseUrl option`, { cause });
   }
   const host = wrap<HostApi>(worker);

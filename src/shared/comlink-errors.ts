@@ -1,5 +1,5 @@
 import { transferHandlers, type TransferHandler } from 'comlink';
-import { fromWire, isWireError, toWire, WebinferError } from './errors.js';
+import { asWebinferError, fromWire, isWireError, toWire } from './errors.js';
 
 type Thrown = { value: unknown };
 type Serialized = { isError: boolean; value: unknown };
@@ -14,10 +14,9 @@ export function installErrorTransfer(): void {
   const handler: TransferHandler<Thrown, Serialized> & { webinfer: true } = {
     webinfer: true,
     canHandle: (value): value is Thrown => original.canHandle(value),
-    serialize: (thrown) =>
-      thrown.value instanceof WebinferError
-        ? [{ isError: false, value: toWire(thrown.value) }, []]
-        : original.serialize(thrown),
+    // Whatever was thrown travels as a WireError, like a predict call's error in its outcome: the other
+    // side always gets one of webinfer's classes, never a bare Error.
+    serialize: (thrown) => [{ isError: false, value: toWire(asWebinferError(thrown.value)) }, []],
     deserialize: (serialized) => {
       if (!serialized.isError && isWireError(serialized.value)) throw fromWire(serialized.value);
       return original.deserialize(serialized);

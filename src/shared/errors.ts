@@ -15,7 +15,9 @@ export interface ErrorContext {
 
 /** The message of whatever was thrown: runtimes throw Errors, strings, and plain objects. */
 export function messageOf(thrown: unknown): string {
-  return thrown instanceof Error ? thrown.message : String(thrown);
+  if (thrown instanceof Error) return thrown.message;
+  const message = (thrown as { message?: unknown } | null | undefined)?.message;
+  return typeof message === 'string' ? message : String(thrown);
 }
 
 /** Base class of every error webinfer rejects with. */
@@ -137,6 +139,11 @@ export const isOutOfMemoryError = guard('OutOfMemoryError');
 export const isDisposedError = guard('DisposedError');
 export const isWorkerCrashedError = guard('WorkerCrashedError');
 export const isAbortError = guard('AbortError');
+
+/** `thrown` as one of webinfer's errors: itself if it is one, else a WebinferError carrying its message. */
+export function asWebinferError(thrown: unknown): WebinferError {
+  return thrown instanceof WebinferError ? thrown : new WebinferError(messageOf(thrown), { cause: thrown });
+}
 
 /** A WebinferError flattened for postMessage, which keeps only plain data. */
 export interface WireError {

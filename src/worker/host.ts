@@ -1,5 +1,5 @@
 import { releaseProxy, transfer, type Remote } from 'comlink';
-import { AbortError, DisposedError, InferenceError, toWire, WebinferError } from '../shared/errors.js';
+import { AbortError, DisposedError, InferenceError, messageOf, toWire, WebinferError } from '../shared/errors.js';
 import type {
   BackendChangeSink,
   HostApi,
@@ -42,8 +42,9 @@ interface Handle {
   calls: Set<number>;
 }
 
-function asWebinferError(error: unknown): WebinferError {
-  return error instanceof WebinferError ? error : new InferenceError(`the run failed: ${String(error)}`, { cause: error });
+/** A run's failure as the caller sees it: the engine's own error, or an InferenceError saying so. */
+function failedRun(error: unknown): WebinferError {
+  return error instanceof WebinferError ? error : new InferenceError(`the run failed: ${messageOf(error)}`, { cause: error });
 }
 
 /**
@@ -155,7 +156,7 @@ export class Host implements HostApi {
     );
     const buffers = new Set<ArrayBuffer>();
     const outcomes = settled.map((outcome): PredictOutcome => {
-      if (outcome.status === 'rejected') return { error: toWire(asWebinferError(outcome.reason)) };
+      if (outcome.status === 'rejected') return { error: toWire(failedRun(outcome.reason)) };
       // One output too large to post would fail the whole reply: only its own call rejects.
       const oversize = outcome.value.map(oversizeOutput).find((error) => error !== undefined);
       if (oversize !== undefined) return { error: toWire(oversize) };

@@ -172,11 +172,12 @@ describe('installErrorTransfer (the Comlink throw handler)', () => {
     expect((thrown as BackendUnavailableError).backend).toBe('webgpu');
   });
 
-  it('still delivers a plain Error as an Error with its message', () => {
-    const thrown = acrossTheWire(new TypeError('boom'));
-    expect(thrown).toBeInstanceOf(Error);
-    expect(thrown).not.toBeInstanceOf(WebinferError);
-    expect((thrown as Error).message).toBe('boom');
+  it('delivers anything else thrown as a WebinferError with its message, so that every failure is one', () => {
+    for (const value of [new TypeError('boom'), 'boom', { message: 'boom' }]) {
+      const thrown = acrossTheWire(value);
+      expect(thrown).toBeInstanceOf(WebinferError);
+      expect((thrown as Error).message).toBe('boom');
+    }
   });
 
   it('does not take an error that is returned rather than thrown for a throw', () => {

@@ -1,4 +1,4 @@
-import { InferenceError } from '../../shared/errors.js';
+import { InferenceError, messageOf } from '../../shared/errors.js';
 import type { LoadRequest, ModelStats } from '../../shared/protocol.js';
 import { concatRows, rowsOf, splitRows } from './rows.js';
 import type { Tensors } from '../../shared/types.js';
@@ -59,7 +59,7 @@ export function hostModel(engine: Engine, batch: LoadRequest['batch'], wrap: (ru
     try {
       return splitRows(outputs, requests.map(rowsOf));
     } catch (cause) {
-      throw new InferenceError(`could not split a batched run: ${String(cause)}`, { cause });
+      throw new InferenceError(`could not split a batched run: ${messageOf(cause)}`, { cause });
     }
   };
 

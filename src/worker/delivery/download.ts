@@ -1,6 +1,6 @@
 // One HTTP download in the worker: streamed, with byte progress, and with errors that name the URL
 // and say what went wrong (status, network, a body cut short, a server that stopped sending).
-import { AbortError, LoadError } from '../../shared/errors.js';
+import { AbortError, LoadError, messageOf } from '../../shared/errors.js';
 import { Stall } from './stall.js';
 
 export interface DownloadOptions {
@@ -64,7 +64,7 @@ function failure(url: string, options: DownloadOptions, stall: Stall, cause: unk
     );
   }
   if (options.signal?.aborted) return new AbortError(`the download of ${url} was cancelled with its load`, { source: url, cause });
-  return new LoadError(`could not fetch ${options.what} ${url}: ${String(cause)}; ${networkHint(url)}`, { source: url, cause });
+  return new LoadError(`could not fetch ${options.what} ${url}: ${messageOf(cause)}; ${networkHint(url)}`, { source: url, cause });
 }
 
 async function readBody(response: Response, url: string, options: DownloadOptions, stall: Stall): Promise<Uint8Array> {
@@ -90,7 +90,7 @@ async function readBody(response: Response, url: string, options: DownloadOption
       if (stall.stalled || options.signal?.aborted) throw failure(url, options, stall, cause, `reading the body (${loaded} bytes in)`);
       // Chromium fails the stream (ERR_CONTENT_LENGTH_MISMATCH) when the body is cut short.
       if (total !== undefined && loaded < total) throw truncated(loaded, cause);
-      throw new LoadError(`${options.what} ${url} failed while downloading: ${String(cause)}; ${networkHint(url)}`, { source: url, cause });
+      throw new LoadError(`${options.what} ${url} failed while downloading: ${messageOf(cause)}; ${networkHint(url)}`, { source: url, cause });
     }
     stall.progressed();
     if (chunk.done) break;

@@ -1,5 +1,6 @@
 // Cache Storage for the files the worker downloads (models, runtime binaries). One entry per URL:
 // storing a new version deletes the old ones, so the cache does not grow with every release.
+import { messageOf } from '../../shared/errors.js';
 import { cacheKey, cacheName, headers, keysFor, parseCacheKey, type CachedKind } from '../../shared/cache-layout.js';
 import { isQuotaError, roomFor } from './quota.js';
 
@@ -58,7 +59,7 @@ export async function storeCached(cache: Cache, url: string, tag: string, kind: 
   try {
     await cache.put(key, response);
   } catch (error) {
-    return { code: isQuotaError(error) ? 'quota' : 'cache-failed', reason: `the browser refused to store it: ${String(error)}` };
+    return { code: isQuotaError(error) ? 'quota' : 'cache-failed', reason: `the browser refused to store it: ${messageOf(error)}` };
   }
   const stale = (await keysFor(cache, url)).filter((request) => request.url !== new Request(key).url);
   await Promise.all(stale.map((request) => cache.delete(request)));

@@ -14,7 +14,7 @@ function rawWorkerMain() {
   self.onmessage = (/** @type {MessageEvent} */ event) => {
     const message = event.data;
     queue = queue.then(() => handle(message)).catch((error) => {
-      self.postMessage({ id: message.id, error: String(error && error.message ? error.message : error) });
+      self.postMessage({ id: message.id, error: String(error?.message ? error.message : error) });
     });
   };
   /** @param {any} message */

@@ -117,8 +117,8 @@ export function mountBenchPanel(host: HTMLElement, modelUrl: string, dims: numbe
         warmup: 10,
         onProgress: (done) => (status.textContent = `latency: ${done}/${reps}…`),
       });
-      const w = samples['webinfer']?.ms ?? [];
-      const r = samples['raw']?.ms ?? [];
+      const w = samples.webinfer?.ms ?? [];
+      const r = samples.raw?.ms ?? [];
       latencyChart(latencyHost, histogram(w, r));
       const p1 = `P1 latency: webinfer ${median(w).toFixed(2)} ms, raw ${median(r).toFixed(2)} ms per call (${(median(w) / median(r)).toFixed(3)}x).`;
       summary.textContent = p1;

@@ -47,7 +47,7 @@ export interface Delivery {
 function networkBadge(badge: HTMLElement): void {
   const show = (): void => {
     badge.textContent = navigator.onLine ? 'online' : 'offline';
-    badge.dataset['state'] = navigator.onLine ? 'ok' : 'warn';
+    badge.dataset.state = navigator.onLine ? 'ok' : 'warn';
   };
   window.addEventListener('online', show);
   window.addEventListener('offline', show);
@@ -79,7 +79,7 @@ export function mountDelivery(webinfer: Webinfer, root: HTMLElement): Delivery {
   const sw = part(root, '[data-part=sw]');
   registerOffline((state, detail) => {
     sw.textContent = state === 'offline-ready' ? 'works offline' : `service worker: ${state}`;
-    sw.dataset['state'] = state === 'offline-ready' ? 'ok' : state === 'installing' ? '' : 'warn';
+    sw.dataset.state = state === 'offline-ready' ? 'ok' : state === 'installing' ? '' : 'warn';
     if (detail !== undefined) sw.title = detail;
   });
   const model = part<HTMLProgressElement>(root, '[data-part=model]');

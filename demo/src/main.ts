@@ -53,7 +53,7 @@ function showPrediction(probs: readonly number[]): void {
   const best = (probs[1] ?? 0) > (probs[0] ?? 0) ? 1 : 0;
   const confidence = probs[best] ?? 0;
   ui.prediction.textContent = `${labels[best]} ${(confidence * 100).toFixed(1)}%`;
-  ui.result.dataset['label'] = labels[best];
+  ui.result.dataset.label = labels[best];
   ui.bar.style.width = `${(confidence * 100).toFixed(1)}%`;
 }
 

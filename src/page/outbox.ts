@@ -54,13 +54,16 @@ export class Outbox {
       posted.map((entry) => entry.call),
       transfer,
     ).then(
-      (outcomes) =>
+      (outcomes) => {
         posted.forEach((entry, i) => {
           const outcome = outcomes[i] as PredictOutcome;
           if ('error' in outcome) entry.reject(fromWire(outcome.error));
           else entry.resolve(outcome.results);
-        }),
-      (error: unknown) => posted.forEach((entry) => entry.reject(error)),
+        });
+      },
+      (error: unknown) => {
+        for (const entry of posted) entry.reject(error);
+      },
     );
   }
 }

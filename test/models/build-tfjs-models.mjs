@@ -71,7 +71,7 @@ function writeMissingShardModel(from, dir) {
 function copyDirectTfjs(dir) {
   mkdirSync(dir, { recursive: true });
   const require = createRequire(import.meta.url);
-  const dist = (pkg) => dirname(require.resolve(`${pkg}/package.json`)) + '/dist';
+  const dist = (pkg) => `${dirname(require.resolve(`${pkg}/package.json`))}/dist`;
   copyFileSync(join(dist('@tensorflow/tfjs-core'), 'tf-core.min.js'), join(dir, 'tf-core.min.js'));
   copyFileSync(join(dist('@tensorflow/tfjs-converter'), 'tf-converter.min.js'), join(dir, 'tf-converter.min.js'));
   copyFileSync(join(dist('@tensorflow/tfjs-backend-cpu'), 'tf-backend-cpu.min.js'), join(dir, 'tf-backend-cpu.min.js'));

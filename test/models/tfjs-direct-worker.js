@@ -5,7 +5,7 @@ importScripts('tf-core.min.js', 'tf-backend-cpu.min.js', 'tf-backend-wasm.min.js
 
 let model;
 
-onmessage = async ({ data }) => {
+self.onmessage = async ({ data }) => {
   if (data.cmd === 'load') {
     tf.wasm.setWasmPaths(data.wasmPaths);
     tf.wasm.setThreadsCount(data.numThreads);

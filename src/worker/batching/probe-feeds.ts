@@ -21,7 +21,7 @@ function generator(seed: number): () => number {
  * One value of made-up data as the array stores it. Integers stay small and non-negative, so that a
  * model reading them as indices (a Gather, an embedding) most likely accepts them.
  */
-function valueOf(dtype: Dtype, next: () => number): number | bigint {
+function madeUpValue(dtype: Dtype, next: () => number): number | bigint {
   switch (dtype) {
     case 'float32':
     case 'float64':
@@ -50,7 +50,7 @@ function madeUp(template: Tensor, rows: number, next: () => number): Tensor {
   const dims = [rows, ...template.dims.slice(1)];
   const rowLength = dims.slice(1).reduce((product, dim) => product * dim, 1);
   const data = new arrayTypes[template.dtype](rows * rowLength) as TensorData & (number | bigint)[];
-  for (let i = 0; i < data.length; i += 1) data[i] = valueOf(template.dtype, next) as never;
+  for (let i = 0; i < data.length; i += 1) data[i] = madeUpValue(template.dtype, next) as never;
   for (let row = 0; row < rows && rowLength > 0; row += 1) {
     const mark = rowMark(template.dtype, row);
     if (mark !== undefined) data[row * rowLength] = mark as never;

@@ -61,7 +61,7 @@ function fromSignature(entry: SignatureEntry): DeclaredTensor {
  * or in userDefinedMetadata), else from what TF.js read off the Placeholder and output nodes.
  */
 export function declaredGraphTensors(model: GraphModel, json: ModelJson): { inputs: DeclaredTensor[]; outputs: DeclaredTensor[] } {
-  const signature = (json.signature ?? json.userDefinedMetadata?.['signature']) as Signature | undefined;
+  const signature = (json.signature ?? json.userDefinedMetadata?.signature) as Signature | undefined;
   const fromModel = (values: GraphModel['inputs']): DeclaredTensor[] =>
     values.map((value) => ({ name: value.name, dtype: value.dtype, shape: value.shape?.map(dimOf) }));
   return {

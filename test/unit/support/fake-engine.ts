@@ -51,22 +51,18 @@ export class FakeEngine implements Engine {
   }
 }
 
-/** An injected loadEngine: each call makes a FakeEngine; `gated` holds loads until `finish()`. */
+/** An injected loadEngine: each call makes a FakeEngine; with `gated`, a load waits until it is aborted. */
 export function fakeLoads(options: { gated?: boolean } = {}) {
   const loads: { request: LoadRequest; signal: AbortSignal; engine: FakeEngine }[] = [];
-  const gates: Array<() => void> = [];
   const loadEngine: LoadEngine = async (request, _sinks, signal) => {
     const engine = new FakeEngine();
     loads.push({ request, signal, engine });
     if (options.gated === true) {
-      await new Promise<void>((resolve, reject) => {
-        gates.push(resolve);
-        signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-      });
+      await new Promise<void>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
     }
     return { engine, choice: { backend: 'wasm', reason: 'a fake engine' } };
   };
-  return { loadEngine, loads, finish: () => gates.shift()?.() };
+  return { loadEngine, loads };
 }
 
 export function loadRequest(loadId: number, overrides: Partial<LoadRequest> = {}): LoadRequest {

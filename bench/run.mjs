@@ -28,8 +28,8 @@ const launchOptions = {
   args: ['--headless=new', '--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 };
 const reps = quick
-  ? { p1: { mlp: 60, cls: 30 }, p2: { mlp: 3, cls: 2 }, p3: 3, p4: 4, p5: 2 }
-  : { p1: { mlp: 400, cls: 150 }, p2: { mlp: 9, cls: 5 }, p3: 7, p4: 10, p5: 5 };
+  ? { p1: { mlp: 60, cls: 30 }, p2: { mlp: 3, cls: 2 }, p3: 3, p4: 4, p5: 2, p6: 60 }
+  : { p1: { mlp: 400, cls: 150 }, p2: { mlp: 9, cls: 5 }, p3: 7, p4: 10, p5: 5, p6: 300 };
 
 const began = Date.now();
 const log = (text) => console.log(`bench [${((Date.now() - began) / 1000).toFixed(0)} s] ${text}`);
@@ -38,7 +38,7 @@ const watch = (page) => {
   page.on('console', (message) => message.type() === 'error' && console.error(`[console] ${message.text()}`));
 };
 
-/** P1-P4 in one page: every comparison side by side, interleaved. */
+/** P1-P4 and P6 in one page: every comparison side by side, interleaved. */
 async function inPage(results) {
   const browser = await chromium.launch(launchOptions);
   try {
@@ -69,6 +69,10 @@ async function inPage(results) {
     if (wants('p4')) {
       log(`P4: ${reps.p4} s each of back-to-back OCR recognizer predicts, webinfer vs main thread`);
       results.p4 = await call('p4', { seconds: reps.p4 });
+    }
+    if (wants('p6')) {
+      log('P6: TF.js liveness, sequential single-row calls, webinfer vs TF.js direct in a worker');
+      results.p6 = await call('p6', { numThreads, reps: reps.p6 });
     }
   } finally {
     await browser.close();

@@ -75,6 +75,13 @@ export function summarize(results) {
         `n=${p5.webinfer.n} ${where(p5.conditions)}`,
     );
   }
+  if (results.p6) {
+    const { webinfer: w, direct: d } = results.p6.ms;
+    lines.push(
+      `P6 liveness (TF.js): webinfer/direct ${f(w.median / d.median, 3)}x (${w.median - d.median >= 0 ? '+' : ''}${ms(w.median - d.median)}), no target | ` +
+        `median per call: webinfer ${ms(w.median)}, TF.js direct in a worker ${ms(d.median)}; n=${results.p6.reps} ${where(results.p6.conditions)}`,
+    );
+  }
   results.targets = targets;
   return lines;
 }

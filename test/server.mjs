@@ -3,6 +3,8 @@
 // the strictest Content-Security-Policy a wasm page can live with to COOP/COEP. Only the folders
 // below are served, so a test cannot depend on anything the package does not ship.
 //
+// Plain routes send ETag and Last-Modified, and answer a matching If-None-Match with 304.
+//
 // Faults: `/<mode>/__fault/<spec>/<path>` serves <path> badly, as a flaky server or proxy would.
 // <spec> is `<kind>[@<end>][~<key>]`: the fault hits only files whose name ends with <end> (others
 // are served as usual, so a `baseUrl` can point here and break one runtime file); `~<key>` only makes
@@ -89,6 +91,18 @@ function serveFault(kind, file, size, response, modeHeaders) {
   }
 }
 
+/** The validators of a file as it is now: a changed file gets a new ETag. */
+function validatorsOf(stats) {
+  return { ETag: `"${stats.size.toString(16)}-${Math.floor(stats.mtimeMs).toString(16)}"`, 'Last-Modified': stats.mtime.toUTCString() };
+}
+
+/** Whether `If-None-Match` (a list of tags, or `*`) names `etag`: then the client's copy is current. */
+function notModified(request, etag) {
+  const asked = request.headers['if-none-match'];
+  if (asked === undefined) return false;
+  return asked.split(',').some((tag) => tag.trim() === '*' || tag.trim().replace(/^W\//, '') === etag);
+}
+
 /**
  * `cache: true` lets the browser keep what it fetched (the bench's warm-start metric needs a second
  * page load to hit the HTTP cache); by default every response is `no-store`, as the tests expect.
@@ -104,18 +118,29 @@ export function startServer(port = Number(process.env.PORT ?? 4173), { cache = f
     const path = normalize(rest.join('/'));
     const file = join(root, path);
     let size = -1;
+    let stats;
     try {
-      size = statSync(file).isFile() ? statSync(file).size : -1;
+      stats = statSync(file);
+      size = stats.isFile() ? stats.size : -1;
     } catch {}
     if (!Object.hasOwn(headersByMode, mode) || !served.some((dir) => path.startsWith(dir)) || size < 0) {
       response.writeHead(404, { 'Content-Type': 'text/plain' }).end(`not found: ${url.pathname}`);
       return;
     }
     if (fault !== undefined && serveFault(fault, file, size, response, headersByMode[mode])) return;
+    // Validators let `cache: 'revalidate'` get a 304. Fault and truncation routes keep answering as
+    // they always did (no validators, never 304), so each fault stays the fault it names.
+    const validators = truncated || parts[0] === '__fault' ? {} : validatorsOf(stats);
+    const cacheControl = cache ? 'public, max-age=3600' : 'no-store';
+    if (validators.ETag !== undefined && notModified(request, validators.ETag)) {
+      response.writeHead(304, { ...validators, 'Cache-Control': cacheControl, ...headersByMode[mode] }).end();
+      return;
+    }
     response.writeHead(200, {
       'Content-Type': types[extname(file)] ?? 'application/octet-stream',
       'Content-Length': size,
-      'Cache-Control': cache ? 'public, max-age=3600' : 'no-store',
+      'Cache-Control': cacheControl,
+      ...validators,
       ...headersByMode[mode],
     });
     if (truncated) {

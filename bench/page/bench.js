@@ -9,6 +9,8 @@ import { interleavedLatency, interleavedThroughput, perSecond } from '../lib/mea
 import { round, summarize } from '../lib/stats.js';
 import { elementCount, models, ortFolder, ortModuleUrl, sampleInput, webinferUrl } from './models.js';
 
+export { p6 } from './tfjs-latency.js';
+
 /** @type {{ numThreads: number, webinfer: any, ortMain: any, ortProxy: any }} */
 const env = { numThreads: 1, webinfer: undefined, ortMain: undefined, ortProxy: undefined };
 /** @type {Map<string, Promise<any>>} */

@@ -14,10 +14,16 @@ import type {
 import { prepareTransfer } from '../shared/transfer.js';
 import type { BackendChange, LoadProgress, LoadWarning, Tensors } from '../shared/types.js';
 import { hostModel, type BatchedModel } from './batching/hosted-model.js';
-import { loadEngine } from './engines/load-engine.js';
+import type { loadEngine } from './engines/load-engine.js';
 import { oversizeOutput } from './output-limit.js';
 import { RunWatch, watched } from './run-watch.js';
 import { SharedWork } from './shared-work.js';
+
+/**
+ * How the host starts an engine: load-engine.ts's loadEngine in the worker (main.ts passes it), a fake
+ * engine in Node unit tests. A type-only import, so that the host does not pull in the runtimes.
+ */
+export type LoadEngine = typeof loadEngine;
 
 /** Where one page-side load call hears about the load it joined. */
 interface LoadListener {
@@ -68,6 +74,11 @@ export class Host implements HostApi {
   /** When each request's caller stops waiting (performance.now() here), for the watchdog. */
   readonly #deadlines = new WeakMap<Tensors, number>();
   #nextId = 1;
+  readonly #loadEngine: LoadEngine;
+
+  constructor(startEngine: LoadEngine) {
+    this.#loadEngine = startEngine;
+  }
 
   async load(
     request: LoadRequest,
@@ -134,7 +145,7 @@ export class Host implements HostApi {
       if (info !== undefined) info.backendReason = change.reason;
       for (const handle of handles) void handle.onBackendChange?.(change);
     };
-    const { engine, choice } = await loadEngine(request, { ...sinks, onBackendChange }, signal);
+    const { engine, choice } = await this.#loadEngine(request, { ...sinks, onBackendChange }, signal);
     info = { engine: request.engine, backend: choice.backend, backendReason: choice.reason, inputs: engine.inputs, outputs: engine.outputs };
     const what = `a run of model ${request.source.kind === 'url' ? request.source.url : '(bytes)'}`;
     const limits = { watch: this.#watch, what, maxRunMs: request.maxRunMs, deadlines: this.#deadlines };

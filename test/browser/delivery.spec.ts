@@ -121,10 +121,18 @@ test('a new integrity means a new cache entry, replacing the old one', async ({ 
   expect(models.map((file) => file.tag)).toEqual([`sri:${mlpDigest}`]);
 });
 
-test("cache: 'revalidate' asks the server again, and uses the cached copy when offline", async ({ sdk }) => {
+test("cache: 'revalidate' asks the server again, uses the cached copy on a 304 without downloading it, and when offline", async ({ sdk }) => {
   const first = await loadAndRun(sdk);
+  const statuses: number[] = [];
+  sdk.page.on('response', (response) => {
+    if (new URL(response.url()).pathname.endsWith('/mlp.onnx')) statuses.push(response.status());
+  });
   const online = await loadAndRun(sdk, { cache: 'revalidate' });
-  expect(online.progress[0]).toMatchObject({ phase: 'download' }); // the test server sends no ETag: no 304
+  // The server sends an ETag; asked with If-None-Match, it answers 304 and the body never travels.
+  expect(statuses).toEqual([304]);
+  expect(online.progress[0]).toMatchObject({ phase: 'cache', loaded: mlpBytes.byteLength });
+  expect((online.progress as { phase: string }[]).some((p) => p.phase === 'download')).toBe(false);
+  expect(online.probs).toEqual(first.probs);
   expect(requestsFor(sdk, 'mlp.onnx')).toBe(2);
   await sdk.page.context().setOffline(true);
   const offline = await loadAndRun(sdk, { cache: 'revalidate' });

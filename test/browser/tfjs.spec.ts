@@ -258,44 +258,6 @@ test.describe('TF.js engine behaviour', () => {
     expect(notTfjs).toMatchObject({ name: 'LoadError' });
     expect(notTfjs!.message).toContain('has no modelTopology: it is not a TF.js model.json');
   });
-
-  test('per-call latency through webinfer vs TF.js called directly in a worker (liveness, 1 row)', async ({ sdk }) => {
-    test.skip(sdk.setup.expectBackend !== 'wasm' || sdk.setup.backend !== 'auto', 'measured where auto means WASM');
-    await sdk.load('liveness', human('liveness'));
-    const timing = await sdk.page.evaluate(async () => {
-      const calls = 300;
-      const row = () => new Float32Array(3072).map((_, i) => (i % 255) / 255);
-      const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-      const model = window.harness.models.liveness!;
-      const sdkTimes: number[] = [];
-      for (let i = 0; i < calls; i++) {
-        const data = row();
-        const start = performance.now();
-        await model.predict({ conv2d_1_input: { dtype: 'float32', dims: [1, 32, 32, 3], data } });
-        sdkTimes.push(performance.now() - start);
-      }
-      const worker = new Worker('../models/out/tfjs/direct/worker.js');
-      const reply = () => new Promise<MessageEvent>((resolve) => worker.addEventListener('message', resolve, { once: true }));
-      const threads = self.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency) : 1;
-      worker.postMessage({ cmd: 'load', url: new URL('../models/out/tfjs/human/liveness.json', document.baseURI).href, wasmPaths: new URL('../../dist/tfjs/', document.baseURI).href, numThreads: threads });
-      await reply();
-      const directTimes: number[] = [];
-      for (let i = 0; i < calls; i++) {
-        const data = row();
-        const start = performance.now();
-        const done = reply();
-        worker.postMessage({ data, dims: [1, 32, 32, 3], dtype: 'float32' }, [data.buffer]);
-        await done;
-        directTimes.push(performance.now() - start);
-      }
-      worker.terminate();
-      return { webinfer: median(sdkTimes.slice(20)), direct: median(directTimes.slice(20)) };
-    });
-    const line = `median per-call latency, liveness [1,32,32,3]: webinfer ${timing.webinfer.toFixed(3)} ms, TF.js direct ${timing.direct.toFixed(3)} ms`;
-    test.info().annotations.push({ type: 'latency', description: line });
-    console.log(`[${test.info().project.name}] ${line}`);
-    expect(timing.webinfer).toBeGreaterThan(0);
-  });
 });
 
 /** Bytes of the SDK's own files (dist/) a page fetched, by kind: what a user's visitors download. */

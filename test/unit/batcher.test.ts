@@ -3,19 +3,11 @@ import { BatchTuner } from '../../src/worker/batching/batch-tuner.js';
 import { Batcher, type BatcherOptions } from '../../src/worker/batching/batcher.js';
 import { nextTask } from '../../src/worker/batching/next-task.js';
 
-const microtasksDone = () => new Promise<void>((resolve) => setImmediate(resolve));
-
 /**
- * Lets the batcher do all it can now: pending promise continuations run, then every dispatch the
- * batcher scheduled with nextTask (callbacks run in order, so ours comes after those queued before).
- * setImmediate and MessageChannel are never faked here.
+ * Lets the batcher do all it can now. The batchers here schedule the dispatch after a run as a
+ * microtask, so one macrotask (setImmediate, never faked here) sees every continuation through.
  */
-async function settle(): Promise<void> {
-  for (let round = 0; round < 3; round += 1) {
-    await microtasksDone();
-    await new Promise<void>((resolve) => nextTask(resolve));
-  }
-}
+const settle = (): Promise<void> => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * A fake engine: records the requests of each run, and holds each run until `release()` is called
@@ -54,6 +46,7 @@ function setup(options: Partial<BatcherOptions<number>> = {}) {
     maxDelayMs: 0,
     sizeOf: () => 1,
     keyOf: () => 'model',
+    scheduleAfterRun: queueMicrotask,
     ...options,
   });
   return { engine, batcher };
@@ -92,7 +85,9 @@ describe('Batcher', () => {
   });
 
   it('after a run, receives the requests already waiting in the task queue before it runs again', async () => {
-    const { engine, batcher } = setup();
+    // The default schedule (nextTask), as in the worker.
+    const engine = new FakeEngine();
+    const batcher = new Batcher<number, string>(engine.run, { maxSize: 64, maxDelayMs: 0, sizeOf: () => 1, keyOf: () => 'model' });
     engine.hold = false;
     const first = batcher.push(1);
     // Messages that reached the worker while run 1 blocked it: tasks queued before the run ended.
@@ -281,6 +276,43 @@ describe('Batcher', () => {
       const { batcher } = setup();
       await expect(batcher.idle()).resolves.toBeUndefined();
     });
+  });
+});
+
+describe('Batcher.cancel', () => {
+  it('rejects only the cancelled caller’s queued requests, with the reason given, and runs the rest together', async () => {
+    const { engine, batcher } = setup();
+    const inFlight = batcher.push(1, 'call-a');
+    await settle();
+    const a = [2, 3].map((r) => batcher.push(r, 'call-a'));
+    const b = [4, 5].map((r) => batcher.push(r, 'call-b'));
+    const reason = new Error('the call was cancelled while queued');
+    batcher.cancel('call-a', reason);
+    await expect(a[0]).rejects.toBe(reason);
+    await expect(a[1]).rejects.toBe(reason);
+    engine.hold = false;
+    await engine.release();
+    await expect(inFlight).resolves.toBe('result of 1');
+    await expect(Promise.all(b)).resolves.toEqual(['result of 4', 'result of 5']);
+    expect(engine.runCalls).toEqual([[1], [4, 5]]);
+  });
+
+  it('leaves a run already under way alone: its caller still gets the result', async () => {
+    const { engine, batcher } = setup();
+    const running = batcher.push(1, 'call-a');
+    await settle();
+    batcher.cancel('call-a', new Error('too late'));
+    await engine.release();
+    await expect(running).resolves.toBe('result of 1');
+    expect(engine.runCalls).toEqual([[1]]);
+  });
+
+  it('does nothing for a tag with nothing queued', async () => {
+    const { engine, batcher } = setup();
+    engine.hold = false;
+    const result = batcher.push(1, 'call-a');
+    batcher.cancel('call-b', new Error('not queued'));
+    await expect(result).resolves.toBe('result of 1');
   });
 });
 

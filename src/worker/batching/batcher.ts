@@ -14,6 +14,12 @@ export interface BatcherOptions<Request> {
    * takes requests until it has that many, passing it by less than that many again, never maxSize.
    */
   limit?(headSize: number): number;
+  /**
+   * Schedules the dispatch that follows a run (DataLoader's `batchScheduleFn`). The default,
+   * nextTask, lets the messages that arrived during the run join the next one; tests may pass a
+   * microtask to step the batcher without waiting on the task queue.
+   */
+  scheduleAfterRun?(dispatch: () => void): void;
 }
 
 interface Job<Request, Result> {
@@ -98,7 +104,7 @@ export class Batcher<Request, Result> {
       // A WASM run blocks the worker: messages that came meanwhile still wait in its task queue.
       // Receive them all before the next dispatch, so that they coalesce rather than run one by one.
       this.#dispatchQueued = true;
-      nextTask(() => this.#dispatch());
+      (this.#options.scheduleAfterRun ?? nextTask)(() => this.#dispatch());
     });
   }
 

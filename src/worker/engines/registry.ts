@@ -17,7 +17,7 @@ export function findEngine(kind: EngineKind, plugins: readonly EnginePlugin[] = 
   const plugin = plugins.find((candidate) => candidate.kind === kind);
   if (plugin === undefined) {
     const known = plugins.map((candidate) => `'${candidate.kind}'`).join(', ');
-    throw new InputError(`unknown engine '${String(kind)}': the engines registered are ${known}`);
+    throw new InputError(`unknown engine '${kind}': the engines registered are ${known}`);
   }
   return plugin;
 }

@@ -39,10 +39,17 @@ export interface TensorInfo {
   shape: readonly Dim[];
 }
 
-/** 'cpu' is TF.js's plain-JavaScript backend: TF.js models only, and only when asked for by name. */
-export type Backend = 'webgpu' | 'wasm' | 'cpu';
+/**
+ * Where a model runs. 'cpu' is TF.js's plain-JavaScript backend: TF.js models only, and only when
+ * asked for by name. Open-ended: the worker's engines say which backends exist, and reject others.
+ */
+export type Backend = 'webgpu' | 'wasm' | 'cpu' | (string & {});
 export type BackendRequest = 'auto' | Backend;
-export type EngineKind = 'onnx' | 'tfjs';
+/**
+ * Which engine runs a model. Open-ended: the worker's engine registry says which exist, and a load
+ * naming another rejects with an InputError listing them.
+ */
+export type EngineKind = 'onnx' | 'tfjs' | (string & {});
 
 export interface BatchOptions {
   /** Most samples (rows along dim 0) one engine run may take. Default 64. */

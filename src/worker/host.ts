@@ -194,7 +194,7 @@ export class Host implements HostApi {
   }
 
   loseDeviceForTesting(modelId: number): void {
-    this.#handle(modelId).model.engine.loseDeviceForTesting?.();
+    this.#handle(modelId).model.engine.device?.loseForTesting();
   }
 
   crashForTesting(): void {

@@ -1,8 +1,19 @@
-import type { ModelStats, ProgressSink } from '../../shared/protocol.js';
-import type { Backend, TensorInfo, Tensors } from '../../shared/types.js';
+// The engine plug-in contract: what an engine declares (EnginePlugin), what its module does (EngineModule),
+// what it is given to start a model (EngineSetup) and what it hands back (Engine). A new engine is one folder
+// implementing these, plus one line in registry.ts.
+import type { ModelBytesOrUrl, ModelStats, ProgressSink, WarningSink } from '../../shared/protocol.js';
+import type { Backend, EngineKind, TensorInfo, Tensors } from '../../shared/types.js';
 import type { Fetched } from '../delivery/fetch-file.js';
 
-/** The seam between the host and a runtime. Engines know nothing of Comlink or batching. */
+/** A device the engine runs on that can go away under it (a WebGPU device: driver reset, GPU lost). */
+export interface EngineDevice {
+  /** Settles, with the reason, if the device is lost for good: the model then moves to its next backend. */
+  readonly lost: Promise<string>;
+  /** Test hook: destroys the device, as a driver reset would. */
+  loseForTesting(): void;
+}
+
+/** One model started by an engine. Engines know nothing of Comlink or batching. */
 export interface Engine {
   readonly inputs: TensorInfo[];
   readonly outputs: TensorInfo[];
@@ -10,14 +21,15 @@ export interface Engine {
   dispose(): Promise<void>;
   /** Engine-specific counters merged into the model's stats (TF.js: its live tensor count). */
   stats?(): Partial<ModelStats>;
-  /** Settles, with the reason, if the engine's GPU device is lost for good. */
-  readonly lost?: Promise<string>;
-  /** Test hook: destroys the engine's GPU device, as a driver reset would. */
-  loseDeviceForTesting?(): void;
+  /** Present only when the engine holds a device that can be lost (WebGPU). */
+  readonly device?: EngineDevice | undefined;
 }
 
+/** Where the model comes from, as the page described it: a URL, bytes, or TF.js artifacts in memory. */
+export type ModelDescriptor = ModelBytesOrUrl;
+
 export interface EngineSetup {
-  model: Uint8Array;
+  model: ModelDescriptor;
   /** The model's URL, or 'bytes': named in errors. */
   source: string;
   backend: Backend;
@@ -26,8 +38,14 @@ export interface EngineSetup {
   /** Absolute URL of the folder with the runtime's files. */
   runtimeBaseUrl: string;
   numThreads: number;
-  /** TF.js weight shards given in memory; undefined when they are to be fetched next to the model URL. */
-  weights: ArrayBuffer[] | undefined;
+  /**
+   * Reads the model file itself (downloaded, cached, or as given in memory) and hands its bytes to
+   * `use`, which proves them good (parses them, starts a session) or throws. A downloaded model is
+   * cached only once `use` resolved; a cached copy that `use` rejects with a LoadError naming the
+   * model is evicted and fetched again, once. An engine that never needs the bytes (a remote server)
+   * does not call it, and nothing is downloaded.
+   */
+  readModel<T>(use: (bytes: Uint8Array) => Promise<T>): Promise<T>;
   /**
    * Fetches a further file the model names (TF.js weight shards) the way the model itself was
    * fetched: same cache mode, integrity, cancellation and warnings; progress of that file goes to
@@ -41,4 +59,31 @@ export interface EngineSetup {
    * `{ phase: 'init' }` once it has everything and starts the runtime.
    */
   onProgress: ProgressSink;
+}
+
+/** How a runtime's files are fetched: shared by every load, so no load's signal, only a stall deadline. */
+export interface RuntimeDelivery {
+  stallTimeoutMs: number;
+  onWarning?: WarningSink | undefined;
+}
+
+/** An engine's code, imported only when a model needs it. */
+export interface EngineModule {
+  /** Starts fetching the runtime for a backend so that it downloads alongside the model. */
+  warmUp(backend: Backend, runtimeBaseUrl: string, numThreads: number, delivery: RuntimeDelivery): Promise<unknown>;
+  create(setup: EngineSetup): Promise<Engine>;
+}
+
+/** What an engine declares to the registry, without loading its code. */
+export interface EnginePlugin {
+  readonly kind: EngineKind;
+  /**
+   * The backends it runs on, most preferred first. 'auto' takes the first that can run here; a model
+   * whose backend fails while serving moves to the next ones, in this order.
+   */
+  readonly backends: readonly Backend[];
+  /** The folder of its runtime's files in the SDK's dist/, e.g. 'ort/'. */
+  readonly runtimeFolder: string;
+  /** Imports its code: lazily, so a page only downloads the runtimes its models use. */
+  load(): Promise<EngineModule>;
 }

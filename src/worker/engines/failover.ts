@@ -1,30 +1,41 @@
 import { messageOf } from '../../shared/errors.js';
+import type { Backend, BackendChange } from '../../shared/types.js';
+import { backendLabel } from './backends.js';
 import type { Engine } from './engine.js';
 
+/** How a failover starts the model again on another backend. */
+export type StartOn = (backend: Backend) => Promise<Engine>;
+
 /**
- * An engine that runs on `primary` (WebGPU) until its device is lost or one of its runs fails, then
- * moves to the engine `startFallback` makes (WASM) for good, and replays there the run that failed,
- * so that the batch in flight is not lost. `onSwitch` hears why, once.
+ * An engine that runs on `backend` until its device is lost or one of its runs fails, then moves for
+ * good to the first of `fallbacks` (itself able to move on to the rest), and replays there the run
+ * that failed, so that the batch in flight is not lost. `onSwitch` hears each move, once. With no
+ * fallbacks, the engine is returned as it is.
  */
 export function withFallback(
   primary: Engine,
-  startFallback: () => Promise<Engine>,
-  onSwitch: (reason: string) => void,
+  backend: Backend,
+  fallbacks: readonly Backend[],
+  startOn: StartOn,
+  onSwitch: (change: BackendChange) => void,
 ): Engine {
+  const [next, ...rest] = fallbacks;
+  if (next === undefined) return primary;
   let current = primary;
   let switching: Promise<Engine> | undefined;
   let disposed = false;
   const demote = (reason: string): Promise<Engine> => {
     if (disposed) return Promise.reject(new Error('the model was disposed'));
-    switching ??= startFallback().then((fallback) => {
+    switching ??= startOn(next).then((started) => {
+      const fallback = withFallback(started, next, rest, startOn, onSwitch);
       current = fallback;
-      onSwitch(reason);
+      onSwitch({ from: backend, to: next, reason });
       primary.dispose().catch(() => undefined); // its device may be gone already
       return fallback;
     });
     return switching;
   };
-  primary.lost?.then((reason) => demote(reason)).catch(() => undefined);
+  primary.device?.lost.then((reason) => demote(reason)).catch(() => undefined);
   return {
     inputs: primary.inputs,
     outputs: primary.outputs,
@@ -34,7 +45,7 @@ export function withFallback(
         return await primary.run(feeds);
       } catch (error) {
         const message = messageOf(error);
-        return (await demote(`a WebGPU run failed (${message})`)).run(feeds);
+        return (await demote(`a ${backendLabel(backend)} run failed (${message})`)).run(feeds);
       }
     },
     async dispose() {
@@ -42,6 +53,6 @@ export function withFallback(
       await (switching === undefined ? primary.dispose() : (await switching).dispose());
     },
     stats: () => current.stats?.() ?? {},
-    loseDeviceForTesting: () => primary.loseDeviceForTesting?.(),
+    device: primary.device,
   };
 }

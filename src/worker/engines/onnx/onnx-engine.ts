@@ -49,7 +49,12 @@ function oneAtATime<T>(work: () => Promise<T>): Promise<T> {
   return result;
 }
 
-export async function create(setup: EngineSetup): Promise<Engine> {
+/** Reads the model through `setup.readModel`, so that it is cached only once a session has parsed it. */
+export function create(setup: EngineSetup): Promise<Engine> {
+  return setup.readModel((model) => createSession(setup, model));
+}
+
+async function createSession(setup: EngineSetup, model: Uint8Array): Promise<Engine> {
   const { source, backend } = setup;
   setup.onProgress({ phase: 'init' });
   const ort = await loadOrtRuntime(backend, setup.runtimeBaseUrl, setup.numThreads, { stallTimeoutMs: setup.stallTimeoutMs });
@@ -58,7 +63,7 @@ export async function create(setup: EngineSetup): Promise<Engine> {
   }
   let session: Ort.InferenceSession;
   try {
-    const start = () => ort.InferenceSession.create(setup.model, { executionProviders: [backend] });
+    const start = () => ort.InferenceSession.create(model, { executionProviders: [backend] });
     session = await (backend === 'webgpu' ? oneAtATime(start) : start());
   } catch (cause) {
     const what = messageOf(cause);
@@ -83,8 +88,10 @@ export async function create(setup: EngineSetup): Promise<Engine> {
     inputs,
     outputs,
     ...(device && {
-      lost: device.lost.then((info) => `the WebGPU device was lost (${info.reason}: ${info.message || 'no message'})`),
-      loseDeviceForTesting: () => device.destroy(),
+      device: {
+        lost: device.lost.then((info) => `the WebGPU device was lost (${info.reason}: ${info.message || 'no message'})`),
+        loseForTesting: () => device.destroy(),
+      },
     }),
     async run(feeds: Tensors): Promise<Tensors> {
       const ortFeeds: Record<string, Ort.Tensor> = {};

@@ -1,17 +1,12 @@
 import type * as Ort from 'onnxruntime-web';
 import { LoadError, messageOf } from '../../../shared/errors.js';
-import type { WarningSink } from '../../../shared/protocol.js';
+import type { RuntimeDelivery } from '../engine.js';
 import { deliver } from '../../delivery/fetch-file.js';
 import type { Backend } from '../../../shared/types.js';
 import { wasmContainerProblem } from '../../delivery/wasm-container.js';
 
 export type OrtModule = typeof Ort;
 
-/** How a runtime's files are fetched: shared by every load, so no load's signal, only a stall deadline. */
-export interface RuntimeDelivery {
-  stallTimeoutMs: number;
-  onWarning?: WarningSink | undefined;
-}
 
 // The CPU-only build is 14 MB; the WebGPU build (26 MB) also runs the CPU provider, so a page that
 // needs WebGPU downloads one build and a WASM-only page never downloads the WebGPU one. `glue` is the

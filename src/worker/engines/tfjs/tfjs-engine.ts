@@ -1,8 +1,7 @@
 import type { DataType, NamedTensorMap, Tensor as TfTensor } from '@tensorflow/tfjs-core';
 import { InferenceError, LoadError, messageOf } from '../../../shared/errors.js';
 import type { Backend, Dim, Tensor, TensorInfo, Tensors } from '../../../shared/types.js';
-import type { Engine, EngineSetup } from '../engine.js';
-import type { RuntimeDelivery } from '../onnx/ort-runtime.js';
+import type { Engine, EngineSetup, RuntimeDelivery } from '../engine.js';
 import { modelArtifacts, parseModelJson } from './tfjs-model-json.js';
 import { loadRunner, type Runner } from './tfjs-runners.js';
 import { loadTfjsRuntime, onBackend, type Tf } from './tfjs-runtime.js';
@@ -74,11 +73,18 @@ async function describe(tf: Tf, runner: Runner, source: string, copy: boolean): 
   return { inputs, outputs };
 }
 
-export async function create(setup: EngineSetup): Promise<Engine> {
+/** Reads model.json through `setup.readModel`, so that it is cached only once TF.js has loaded the model. */
+export function create(setup: EngineSetup): Promise<Engine> {
+  return setup.readModel((modelJson) => createModel(setup, modelJson));
+}
+
+async function createModel(setup: EngineSetup, modelJson: Uint8Array): Promise<Engine> {
   const { source, backend } = setup;
   const tf = await loadTfjsRuntime(backend, setup.runtimeBaseUrl, setup.numThreads, { stallTimeoutMs: setup.stallTimeoutMs });
-  const json = parseModelJson(setup.model, source);
-  const artifacts = await modelArtifacts(json, source, setup.weights, setup.fetchFile, setup.onProgress);
+  const json = parseModelJson(modelJson, source);
+  // Weight shards given in memory; otherwise they are fetched next to the model URL.
+  const weights = setup.model.kind === 'tfjs-artifacts' ? setup.model.weights : undefined;
+  const artifacts = await modelArtifacts(json, source, weights, setup.fetchFile, setup.onProgress);
   setup.onProgress({ phase: 'init' });
   const copy = backend === 'cpu';
   const runner = await onBackend(backend, () => loadRunner(tf, json, artifacts, source));

@@ -4,7 +4,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { BackendUnavailableError, LoadError } from '../../../shared/errors.js';
 import { deliver } from '../../delivery/fetch-file.js';
-import type { RuntimeDelivery } from '../onnx/ort-runtime.js';
+import type { RuntimeDelivery } from '../engine.js';
 import type { Backend } from '../../../shared/types.js';
 import { wasmContainerProblem } from '../../delivery/wasm-container.js';
 

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../../src/shared/errors.js';
+import type { EnginePlugin } from '../../src/worker/engines/engine.js';
+import { engineKinds, findEngine } from '../../src/worker/engines/registry.js';
+
+const remote: EnginePlugin = {
+  kind: 'remote',
+  backends: ['wasm'],
+  runtimeFolder: 'remote/',
+  load: () => Promise.reject(new Error('not loaded in this test')),
+};
+
+describe('engine registry', () => {
+  it('registers ONNX and TF.js, in that order', () => {
+    expect(engineKinds()).toEqual(['onnx', 'tfjs']);
+  });
+
+  it('declares each engine without loading its code: backends by preference, runtime folder', () => {
+    expect(findEngine('onnx')).toMatchObject({ kind: 'onnx', backends: ['webgpu', 'wasm'], runtimeFolder: 'ort/' });
+    expect(findEngine('tfjs')).toMatchObject({ kind: 'tfjs', backends: ['webgpu', 'wasm', 'cpu'], runtimeFolder: 'tfjs/' });
+  });
+
+  it('rejects an unknown engine with an InputError that lists the registered engines', () => {
+    expect(() => findEngine('tflite')).toThrow(InputError);
+    expect(() => findEngine('tflite')).toThrow("unknown engine 'tflite': the engines registered are 'onnx', 'tfjs'");
+  });
+
+  it('finds a further engine in a list that has it', () => {
+    expect(findEngine('remote', [remote])).toBe(remote);
+    expect(() => findEngine('onnx', [remote])).toThrow("the engines registered are 'remote'");
+  });
+});

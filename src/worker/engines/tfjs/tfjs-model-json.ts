@@ -1,5 +1,5 @@
 import { io } from '@tensorflow/tfjs-core';
-import { LoadError } from '../../../shared/errors.js';
+import { LoadError, messageOf } from '../../../shared/errors.js';
 import type { ProgressSink } from '../../../shared/protocol.js';
 import { sendableBuffer } from '../../../shared/transfer.js';
 import type { LoadProgress } from '../../../shared/types.js';
@@ -14,7 +14,7 @@ export function parseModelJson(bytes: Uint8Array, source: string): ModelJson {
   try {
     json = JSON.parse(new TextDecoder().decode(bytes));
   } catch (cause) {
-    throw new LoadError(`TF.js model ${source} is not valid JSON: ${String(cause)}`, { source, cause });
+    throw new LoadError(`TF.js model ${source} is not valid JSON: ${messageOf(cause)}`, { source, cause });
   }
   const topology = (json as Partial<ModelJson> | null)?.modelTopology;
   if (typeof topology !== 'object' || topology === null) {

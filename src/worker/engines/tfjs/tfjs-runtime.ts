@@ -2,7 +2,7 @@
 // downloads the WebGPU backend's shaders, nor a WebGPU page the WASM glue.
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
-import { BackendUnavailableError, LoadError } from '../../../shared/errors.js';
+import { BackendUnavailableError, LoadError, messageOf } from '../../../shared/errors.js';
 import { deliver } from '../../delivery/fetch-file.js';
 import type { RuntimeDelivery } from '../engine.js';
 import type { Backend } from '../../../shared/types.js';
@@ -114,7 +114,7 @@ async function initBackend(backend: Backend, baseUrl: string, numThreads: number
   if (!(await tf.setBackend(backend))) {
     if (backend === 'wasm' && binaryFailure instanceof LoadError) throw binaryFailure;
     const cause = failures.get(backend);
-    const why = cause instanceof Error ? cause.message : ((cause as { message?: string } | undefined)?.message ?? String(cause));
+    const why = messageOf(cause);
     throw new BackendUnavailableError(`TF.js backend '${backend}' failed to start: ${why}`, { backend, cause });
   }
   return tf;

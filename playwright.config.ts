@@ -35,7 +35,11 @@ export default defineConfig({
   workers: 2,
   reporter: [['list']],
   use: { baseURL: `http://127.0.0.1:${port}`, headless: true },
-  webServer: { command: 'node test/server.mjs', url: `http://127.0.0.1:${port}/coi/test/pages/esm.html`, reuseExistingServer: true },
+  webServer: {
+    command: 'node test/server.mjs',
+    url: `http://127.0.0.1:${port}/coi/test/pages/esm.html`,
+    reuseExistingServer: true,
+  },
   projects: [
     project('wasm-isolated', { isolated: true, webgpuFlag: false, backend: 'auto', expectBackend: 'wasm' }),
     project('wasm-plain', { isolated: false, webgpuFlag: false, backend: 'auto', expectBackend: 'wasm' }),

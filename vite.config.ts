@@ -79,9 +79,12 @@ export default defineConfig(({ mode }) => ({
           },
           rollupOptions: { output: { chunkFileNames } },
         },
-  plugins: mode === 'iife' ? [] : [
-        copyRuntimeFiles('ort', ortDist, ortFiles),
-        copyRuntimeFiles('tfjs', tfjsWasmDist, tfjsWasmFiles),
-        selfContainedTfjsWasmFactory(),
-      ],
+  plugins:
+    mode === 'iife'
+      ? []
+      : [
+          copyRuntimeFiles('ort', ortDist, ortFiles),
+          copyRuntimeFiles('tfjs', tfjsWasmDist, tfjsWasmFiles),
+          selfContainedTfjsWasmFactory(),
+        ],
 }));

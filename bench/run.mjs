@@ -25,7 +25,15 @@ const wants = (metric) => only === undefined || only.includes(metric);
 const launchOptions = {
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
   headless: true,
-  args: ['--headless=new', '--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  args: [
+    '--headless=new',
+    '--no-sandbox',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
 };
 const reps = quick
   ? { p1: { mlp: 60, cls: 30 }, p2: { mlp: 3, cls: 2 }, p3: 3, p4: 4, p5: 2, p6: 60 }
@@ -103,7 +111,8 @@ async function warmStart(results) {
       const cold = { webinfer: await once('webinfer', model), raw: await once('raw', model) };
       const ms = { webinfer: [], raw: [] };
       for (let i = 0; i < reps.p5; i++) {
-        for (const impl of i % 2 === 0 ? ['webinfer', 'raw'] : ['raw', 'webinfer']) ms[impl].push(await once(impl, model));
+        for (const impl of i % 2 === 0 ? ['webinfer', 'raw'] : ['raw', 'webinfer'])
+          ms[impl].push(await once(impl, model));
       }
       results.p5[model] = {
         conditions: { backend: 'wasm', isolated: true, numThreads, cache: 'HTTP cache (max-age), persistent profile' },

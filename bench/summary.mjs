@@ -36,9 +36,14 @@ export function summarize(results) {
         `${p2.conditions.total} calls: webinfer concurrent ${ms(p2.ms.webinfer.median)} (${f(s.webinfer, 0)}/s), ` +
         `raw sequential ${ms(p2.ms.raw.median)} (${f(s.raw, 0)}/s), proxy sequential ${ms(p2.ms.proxy.median)} (${f(s.proxy, 0)}/s); ` +
         `diagnostics: webinfer sequential ${f(s['webinfer-sequential'], 0)}/s, raw pipelined ${f(s['raw-pipelined'], 0)}/s, ` +
-        `webinfer concurrent with maxSize ${Object.keys(s).filter((k) => k.startsWith('webinfer-max')).map((k) => `${k.slice(12)} ${f(s[k], 0)}/s`).join(', ')}; ` +
+        `webinfer concurrent with maxSize ${Object.keys(s)
+          .filter((k) => k.startsWith('webinfer-max'))
+          .map((k) => `${k.slice(12)} ${f(s[k], 0)}/s`)
+          .join(', ')}; ` +
         `coalescing ${c.requests} requests in ${c.runs} runs (largest ${c.largestRun}); ` +
-        `engine alone, ms per sample by batch size: ${Object.entries(p2.perSampleMs ?? {}).map(([n, t]) => `${n}: ${ms(t)}`).join(', ')}; ` +
+        `engine alone, ms per sample by batch size: ${Object.entries(p2.perSampleMs ?? {})
+          .map(([n, t]) => `${n}: ${ms(t)}`)
+          .join(', ')}; ` +
         `rounds=${p2.rounds} ${where(p2.conditions)}`,
     );
   }

@@ -20,7 +20,10 @@ const modelFile = join(
 // A TF.js graph model for the TF.js panel: @vladmandic/human's `exports` hide models/, so go up from
 // its entry to the package folder.
 const humanEntry = createRequire(import.meta.url).resolve('@vladmandic/human');
-const humanModels = join(humanEntry.slice(0, humanEntry.lastIndexOf(`${sep}human${sep}`) + `${sep}human`.length), 'models');
+const humanModels = join(
+  humanEntry.slice(0, humanEntry.lastIndexOf(`${sep}human${sep}`) + `${sep}human`.length),
+  'models',
+);
 
 const isolation = {
   'Cross-Origin-Opener-Policy': 'same-origin',
@@ -30,7 +33,9 @@ const isolation = {
 /** Output path (relative to the app) -> file on disk: the SDK's dist/ (no type declarations) and the model. */
 function extraFiles(): Map<string, string> {
   if (!existsSync(join(sdkDist, 'webinfer.js')) || !existsSync(join(sdkDist, 'webinfer.worker.js'))) {
-    throw new Error(`webinfer demo: the SDK is not built (${sdkDist}/webinfer.js missing). Run \`npm run build\` first.`);
+    throw new Error(
+      `webinfer demo: the SDK is not built (${sdkDist}/webinfer.js missing). Run \`npm run build\` first.`,
+    );
   }
   const files = new Map<string, string>();
   for (const entry of readdirSync(sdkDist, { recursive: true, withFileTypes: true })) {
@@ -66,7 +71,10 @@ function sdkAndModel(): Plugin {
       server.middlewares.use((request, response, next) => {
         const file = files.get(decodeURIComponent((request.url ?? '').split('?')[0] ?? '').slice(1));
         if (file === undefined) return next();
-        response.writeHead(200, { 'Content-Type': contentTypes[extname(file)] ?? 'application/octet-stream', ...isolation });
+        response.writeHead(200, {
+          'Content-Type': contentTypes[extname(file)] ?? 'application/octet-stream',
+          ...isolation,
+        });
         response.end(readFileSync(file));
       });
     },

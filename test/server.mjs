@@ -61,7 +61,8 @@ function faultFor(spec, pathname, name) {
 /** Serves `file` with the fault `kind`; false for an unknown kind (then it is served normally). */
 function serveFault(kind, file, size, response, modeHeaders) {
   const half = () => readFileSync(file).subarray(0, Math.floor(size / 2));
-  const head = (status, headers) => response.writeHead(status, { 'Cache-Control': 'no-store', ...modeHeaders, ...headers });
+  const head = (status, headers) =>
+    response.writeHead(status, { 'Cache-Control': 'no-store', ...modeHeaders, ...headers });
   const type = { 'Content-Type': types[extname(file)] ?? 'application/octet-stream' };
   switch (kind) {
     case 'stall':
@@ -93,7 +94,10 @@ function serveFault(kind, file, size, response, modeHeaders) {
 
 /** The validators of a file as it is now: a changed file gets a new ETag. */
 function validatorsOf(stats) {
-  return { ETag: `"${stats.size.toString(16)}-${Math.floor(stats.mtimeMs).toString(16)}"`, 'Last-Modified': stats.mtime.toUTCString() };
+  return {
+    ETag: `"${stats.size.toString(16)}-${Math.floor(stats.mtimeMs).toString(16)}"`,
+    'Last-Modified': stats.mtime.toUTCString(),
+  };
 }
 
 /** Whether `If-None-Match` (a list of tags, or `*`) names `etag`: then the client's copy is current. */

@@ -13,9 +13,11 @@ function rawWorkerMain() {
   // Sessions must not run concurrently: requests that arrive during a run wait their turn, in order.
   self.onmessage = (/** @type {MessageEvent} */ event) => {
     const message = event.data;
-    queue = queue.then(() => handle(message)).catch((error) => {
-      self.postMessage({ id: message.id, error: String(error?.message ? error.message : error) });
-    });
+    queue = queue
+      .then(() => handle(message))
+      .catch((error) => {
+        self.postMessage({ id: message.id, error: String(error?.message ? error.message : error) });
+      });
   };
   /** @param {any} message */
   async function handle(message) {

@@ -23,7 +23,10 @@ export async function setup({ numThreads = 1 } = {}) {
   // A second module instance (distinct URL) has its own env, so proxy and main can live side by side.
   env.ortMain = await import(ortModuleUrl);
   env.ortProxy = await import(`${ortModuleUrl}?proxy`);
-  for (const [ort, proxy] of [[env.ortMain, false], [env.ortProxy, true]]) {
+  for (const [ort, proxy] of [
+    [env.ortMain, false],
+    [env.ortProxy, true],
+  ]) {
     ort.env.wasm.wasmPaths = ortFolder;
     ort.env.wasm.numThreads = numThreads;
     ort.env.wasm.proxy = proxy;
@@ -54,7 +57,8 @@ async function createSession(side, key, name) {
   const { numThreads } = env;
   const maxSize = Number(/-max(\d+)$/.exec(name)?.[1] ?? 64);
   if (side === 'webinfer') return env.webinfer.load(model.url, { backend: 'wasm', numThreads, batch: { maxSize } });
-  if (side === 'raw') return new RawOrt().init({ ortUrl: ortModuleUrl, wasmPaths: ortFolder, numThreads, model: model.url });
+  if (side === 'raw')
+    return new RawOrt().init({ ortUrl: ortModuleUrl, wasmPaths: ortFolder, numThreads, model: model.url });
   const ort = side === 'proxy' ? env.ortProxy : env.ortMain;
   return ort.InferenceSession.create(model.url, { executionProviders: ['wasm'] });
 }
@@ -71,7 +75,11 @@ async function runner(side, key, name = side) {
   const s = await session(side, key, name);
   if (side === 'webinfer') {
     const input = s.inputs[0].name;
-    return { name, prepare: () => ({ [input]: { dtype: 'float32', dims, data: base.slice() } }), call: (feeds) => s.predict(feeds) };
+    return {
+      name,
+      prepare: () => ({ [input]: { dtype: 'float32', dims, data: base.slice() } }),
+      call: (feeds) => s.predict(feeds),
+    };
   }
   if (side === 'raw') {
     const input = s.inputs[0];
@@ -106,7 +114,9 @@ export async function p1({ model = 'mlp', reps = 300, warmup = 30 } = {}) {
   return {
     model: models[model]?.name,
     dims: models[model]?.dims,
-    conditions: conditions({ batch: 'default (maxSize 64, maxDelayMs 0); calls are sequential, so every run has 1 request' }),
+    conditions: conditions({
+      batch: 'default (maxSize 64, maxDelayMs 0); calls are sequential, so every run has 1 request',
+    }),
     reps,
     ms: Object.fromEntries(Object.entries(samples).map(([side, s]) => [side, summarize(s.ms)])),
     rawInWorkerMs: summarize(samples.raw?.inner ?? []),
@@ -149,9 +159,15 @@ export async function p2({ model = 'mlp', total = 256, rounds = 7, maxSizes = [1
     perSampleMs,
     rounds,
     ms: Object.fromEntries(Object.entries(ms).map(([side, values]) => [side, summarize(values)])),
-    perSecond: Object.fromEntries(Object.entries(ms).map(([side, values]) => [side, round(perSecond(total, summarize(values).median))])),
+    perSecond: Object.fromEntries(
+      Object.entries(ms).map(([side, values]) => [side, round(perSecond(total, summarize(values).median))]),
+    ),
     // The concurrent side's model only (the sequential side has a model of its own).
-    coalescing: { runs: after.runs - before.runs, requests: after.requests - before.requests, largestRun: after.largestRun },
+    coalescing: {
+      runs: after.runs - before.runs,
+      requests: after.requests - before.requests,
+      largestRun: after.largestRun,
+    },
   };
 }
 
@@ -170,7 +186,9 @@ async function perSampleByBatch(key, sizes, reps = 5) {
   for (let i = 0; i < reps + 1; i++) {
     for (const [j, n] of sizes.entries()) {
       const data = /** @type {Float32Array} */ (bases[j]).slice();
-      const { runMs } = await raw.run({ [raw.inputs[0]]: { type: 'float32', dims: [n, ...model.dims.slice(1)], data } });
+      const { runMs } = await raw.run({
+        [raw.inputs[0]]: { type: 'float32', dims: [n, ...model.dims.slice(1)], data },
+      });
       if (i > 0) times[j]?.push(runMs / n); // the first pass warms each shape
     }
   }
@@ -293,7 +311,8 @@ export async function p4({ model = 'rec', seconds = 10, segment = 2.5, sides = [
   rafOn = false;
   for (const entry of observer.takeRecords()) longTasks.push({ start: entry.startTime, duration: entry.duration });
   observer.disconnect();
-  const inside = (/** @type {[number, number][]} */ windows, /** @type {number} */ t) => windows.some(([a, b]) => t >= a && t <= b);
+  const inside = (/** @type {[number, number][]} */ windows, /** @type {number} */ t) =>
+    windows.some(([a, b]) => t >= a && t <= b);
   const result = Object.fromEntries(
     Object.entries(bySide).map(([side, record]) => {
       const tasks = longTasks.filter((task) => inside(record.windows, task.start));
@@ -320,5 +339,10 @@ export async function p4({ model = 'rec', seconds = 10, segment = 2.5, sides = [
       ];
     }),
   );
-  return { model: models[model]?.name, dims: models[model]?.dims, conditions: conditions({ batch: 'default; one call in flight' }), sides: result };
+  return {
+    model: models[model]?.name,
+    dims: models[model]?.dims,
+    conditions: conditions({ batch: 'default; one call in flight' }),
+    sides: result,
+  };
 }

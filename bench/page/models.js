@@ -5,7 +5,12 @@
 
 /** @type {Record<string, BenchModel>} */
 export const models = {
-  mlp: { key: 'mlp', name: 'test MLP 8-16-4', url: new URL('../../test/models/out/mlp.onnx', import.meta.url).href, dims: [1, 8] },
+  mlp: {
+    key: 'mlp',
+    name: 'test MLP 8-16-4',
+    url: new URL('../../test/models/out/mlp.onnx', import.meta.url).href,
+    dims: [1, 8],
+  },
   cls: {
     key: 'cls',
     name: 'PaddleOCR ch_ppocr_mobile_v2.0_cls',

@@ -32,7 +32,11 @@ export async function p6({ numThreads = 1, reps = 300, warmup = 20 } = {}) {
   const webinfer = await import(webinferUrl);
   const model = await webinfer.load(modelUrl, { backend: 'wasm', numThreads });
   const input = model.inputs[0].name;
-  const sdk = { name: 'webinfer', prepare: () => ({ [input]: { dtype: 'float32', dims, data: row() } }), call: (feeds) => model.predict(feeds) };
+  const sdk = {
+    name: 'webinfer',
+    prepare: () => ({ [input]: { dtype: 'float32', dims, data: row() } }),
+    call: (feeds) => model.predict(feeds),
+  };
   const direct = await directRunner(numThreads);
   try {
     const samples = await interleavedLatency([sdk, direct.runner], { reps, warmup });

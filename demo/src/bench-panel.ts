@@ -18,7 +18,13 @@ async function hasRealGpu(): Promise<string | null> {
   try {
     const adapter = await gpu.requestAdapter();
     const info = adapter?.info as (GPUAdapterInfo & { isFallbackAdapter?: boolean }) | undefined;
-    if (adapter === null || info === undefined || info.isFallbackAdapter === true || info.architecture === 'swiftshader') return null;
+    if (
+      adapter === null ||
+      info === undefined ||
+      info.isFallbackAdapter === true ||
+      info.architecture === 'swiftshader'
+    )
+      return null;
     return [info.vendor, info.architecture].filter(Boolean).join(' ') || 'GPU';
   } catch {
     return null;
@@ -90,7 +96,9 @@ export function mountBenchPanel(host: HTMLElement, modelUrl: string, dims: numbe
   const latencyHost = html('div', { class: 'bench-chart' });
   const throughputHost = html('div', { class: 'bench-chart' });
   host.append(controls, summary, latencyHost, throughputHost);
-  void hasRealGpu().then((gpu) => gpu !== null && select.append(html('option', { value: 'webgpu' }, `WebGPU (${gpu})`)));
+  void hasRealGpu().then(
+    (gpu) => gpu !== null && select.append(html('option', { value: 'webgpu' }, `WebGPU (${gpu})`)),
+  );
 
   button.addEventListener('click', () => {
     button.disabled = true;
@@ -99,7 +107,9 @@ export function mountBenchPanel(host: HTMLElement, modelUrl: string, dims: numbe
     throughputHost.replaceChildren();
     summary.textContent = '';
     void run(select.value as Backend)
-      .catch((error: unknown) => (status.textContent = `Error: ${error instanceof Error ? error.message : String(error)}`))
+      .catch(
+        (error: unknown) => (status.textContent = `Error: ${error instanceof Error ? error.message : String(error)}`),
+      )
       .finally(() => {
         button.disabled = false;
         select.disabled = false;

@@ -67,9 +67,19 @@ function cacheList(webinfer: Webinfer, list: HTMLElement, clear: HTMLButtonEleme
     );
     const total = files.reduce((sum, file) => sum + file.bytes, 0);
     if (files.length === 0) list.append(Object.assign(document.createElement('li'), { textContent: 'nothing cached' }));
-    else list.append(Object.assign(document.createElement('li'), { className: 'total', textContent: `${size(total)} in all` }));
+    else
+      list.append(
+        Object.assign(document.createElement('li'), { className: 'total', textContent: `${size(total)} in all` }),
+      );
   };
-  clear.addEventListener('click', () => void webinfer.clearCache().then(refresh).catch((error: unknown) => console.warn('webinfer demo: clear cache', error)));
+  clear.addEventListener(
+    'click',
+    () =>
+      void webinfer
+        .clearCache()
+        .then(refresh)
+        .catch((error: unknown) => console.warn('webinfer demo: clear cache', error)),
+  );
   return refresh;
 }
 
@@ -89,7 +99,8 @@ export function mountDelivery(webinfer: Webinfer, root: HTMLElement): Delivery {
   const warnings = part(root, '[data-part=warnings]');
   const refresh = cacheList(webinfer, part(root, '[data-part=cache]'), part(root, '[data-part=clear]'));
   // The cache list is a convenience: if Cache Storage fails, log it and carry on.
-  const showCache = (): void => void refresh().catch((error: unknown) => console.warn('webinfer demo: cache list', error));
+  const showCache = (): void =>
+    void refresh().catch((error: unknown) => console.warn('webinfer demo: cache list', error));
   showCache();
   return {
     onProgress(progress) {
@@ -98,11 +109,13 @@ export function mountDelivery(webinfer: Webinfer, root: HTMLElement): Delivery {
         initText.textContent = 'compiling the runtime, creating the session…';
         return;
       }
-      part(root, '[data-part=model-label]').textContent = progress.phase === 'cache' ? 'Model (cache)' : 'Model (network)';
+      part(root, '[data-part=model-label]').textContent =
+        progress.phase === 'cache' ? 'Model (cache)' : 'Model (network)';
       if (progress.total === undefined) model.removeAttribute('value');
       else model.value = progress.total === 0 ? 1 : progress.loaded / progress.total;
       const of = progress.total === undefined ? '' : ` of ${size(progress.total)}`;
-      modelText.textContent = progress.phase === 'cache' ? `${size(progress.loaded)} from Cache Storage` : `${size(progress.loaded)}${of}`;
+      modelText.textContent =
+        progress.phase === 'cache' ? `${size(progress.loaded)} from Cache Storage` : `${size(progress.loaded)}${of}`;
     },
     onWarning(warning) {
       warnings.hidden = false;

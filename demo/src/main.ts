@@ -35,7 +35,9 @@ const ms = (value: number): string => `${value.toFixed(value < 10 ? 2 : 1)} ms`;
 
 /** One predict call on a fresh copy of the input (its buffer is transferred to the worker). */
 async function classify(model: Model, input: Float32Array): Promise<{ probs: number[]; ms: number }> {
-  const feeds = { [model.inputs[0]?.name ?? 'x']: { dtype: 'float32', dims: [1, 3, inputHeight, inputWidth], data: input.slice() } } as const;
+  const feeds = {
+    [model.inputs[0]?.name ?? 'x']: { dtype: 'float32', dims: [1, 3, inputHeight, inputWidth], data: input.slice() },
+  } as const;
   const start = performance.now();
   const outputs = await model.predict(feeds);
   const elapsed = performance.now() - start;
@@ -77,7 +79,8 @@ async function main(): Promise<void> {
   delivery.loaded(performance.now() - loadStart);
   ui.backend.textContent = model.backend;
   ui.reason.textContent = model.backendReason;
-  const shape = (dims: readonly (number | string)[]): string => dims.map((d) => (typeof d === 'number' && d >= 0 ? d : '?')).join(', ');
+  const shape = (dims: readonly (number | string)[]): string =>
+    dims.map((d) => (typeof d === 'number' && d >= 0 ? d : '?')).join(', ');
   ui.status.textContent = `Ready. Model: ${[...model.inputs, ...model.outputs].map((t) => `${t.name} ${t.dtype} [${shape(t.shape)}]`).join(' → ')}`;
 
   let input: Float32Array = new Float32Array(3 * inputHeight * inputWidth);

@@ -16,7 +16,11 @@ export function registerOffline(onState: (state: OfflineState, detail?: string) 
     onOfflineReady: () => onState('offline-ready'),
     onRegisteredSW: (_url, registration) => {
       // A page opened while the worker was already active gets no offline-ready event.
-      if (registration?.active !== undefined && registration.active !== null && navigator.serviceWorker.controller !== null) {
+      if (
+        registration?.active !== undefined &&
+        registration.active !== null &&
+        navigator.serviceWorker.controller !== null
+      ) {
         onState('offline-ready');
       }
     },

@@ -13,7 +13,10 @@ function grayInput(source: HTMLCanvasElement): Float32Array {
   if (context === null) throw new Error('no 2d context for the TF.js demo input');
   context.drawImage(source, 0, 0, side, side);
   const { data } = context.getImageData(0, 0, side, side);
-  return Float32Array.from({ length: side * side }, (_, i) => (data[i * 4]! + data[i * 4 + 1]! + data[i * 4 + 2]!) / (3 * 255));
+  return Float32Array.from(
+    { length: side * side },
+    (_, i) => (data[i * 4]! + data[i * 4 + 1]! + data[i * 4 + 2]!) / (3 * 255),
+  );
 }
 
 export function mountTfjsPanel(panel: HTMLElement, source: HTMLCanvasElement): void {

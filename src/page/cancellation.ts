@@ -34,7 +34,10 @@ export function cancellable<T>(what: string, call: Promise<T>, options: CallOpti
     const timer =
       timeoutMs === undefined
         ? undefined
-        : setTimeout(() => stop(new AbortError(`${what} timed out after ${timeoutMs} ms`, { cause: 'timeout' })), timeoutMs);
+        : setTimeout(
+            () => stop(new AbortError(`${what} timed out after ${timeoutMs} ms`, { cause: 'timeout' })),
+            timeoutMs,
+          );
     signal?.addEventListener('abort', onAbort, { once: true });
     cleanup = () => {
       clearTimeout(timer);

@@ -31,7 +31,9 @@ function describeSource(source: ModelSource): { bytesOrUrl: ModelBytesOrUrl; tra
     return { bytesOrUrl: { kind: 'bytes', bytes }, transfer: [bytes] };
   }
   if (isTfjsArtifacts(source)) return describeTfjsArtifacts(source);
-  throw new InputError(`load expects a URL, an ArrayBuffer, a Uint8Array or TF.js artifacts, got ${source === null ? 'null' : typeof source}`);
+  throw new InputError(
+    `load expects a URL, an ArrayBuffer, a Uint8Array or TF.js artifacts, got ${source === null ? 'null' : typeof source}`,
+  );
 }
 
 function parseUrl(what: string, url: string | URL): URL {
@@ -79,7 +81,9 @@ function positiveMs(name: string, ms: number | undefined): number | undefined {
  */
 export async function load(source: ModelSource, options: LoadOptions = {}): Promise<Model> {
   if (options.signal?.aborted) throw abortedError('load', options.signal);
-  const { bytesOrUrl, transfer: buffers } = describeSource(isTfjsLoadHandler(source) ? await artifactsFromHandler(source) : source);
+  const { bytesOrUrl, transfer: buffers } = describeSource(
+    isTfjsLoadHandler(source) ? await artifactsFromHandler(source) : source,
+  );
   const baseUrl = options.baseUrl === undefined ? bundleBaseUrl() : parseUrl('baseUrl', options.baseUrl);
   const request: Omit<LoadRequest, 'loadId'> = {
     source: bytesOrUrl,
@@ -101,7 +105,9 @@ export async function load(source: ModelSource, options: LoadOptions = {}): Prom
   const placement = await place(baseUrl, request, buffers, onProgress, options, proxy(warn));
   // A model fetched from a URL can be loaded again if its worker dies; bytes were handed over for good.
   const reload =
-    bytesOrUrl.kind === 'url' ? () => place(baseUrl, request, [], undefined, reloadOptions(options), proxy(warn)) : undefined;
+    bytesOrUrl.kind === 'url'
+      ? () => place(baseUrl, request, [], undefined, reloadOptions(options), proxy(warn))
+      : undefined;
   return new Model(placement, reload);
 }
 
@@ -142,5 +148,9 @@ async function place(
 async function persist(warn: WarningSink, source: ModelBytesOrUrl): Promise<void> {
   if (await requestPersistence()) return;
   const url = source.kind === 'url' ? source.url : 'bytes';
-  warn({ code: 'persist-denied', source: url, message: 'the browser declined persistent storage: cached models may be evicted under storage pressure' });
+  warn({
+    code: 'persist-denied',
+    source: url,
+    message: 'the browser declined persistent storage: cached models may be evicted under storage pressure',
+  });
 }

@@ -171,7 +171,9 @@ export class Model {
     if (this.#disposed) throw disposedError();
     if (this.#placement.client.death === undefined) return this.#placement;
     if (this.#reload === undefined) {
-      throw new WorkerCrashedError('the worker hosting this model stopped, and a model loaded from bytes cannot be reloaded: load it again');
+      throw new WorkerCrashedError(
+        'the worker hosting this model stopped, and a model loaded from bytes cannot be reloaded: load it again',
+      );
     }
     this.#reloading ??= this.#reload().finally(() => (this.#reloading = undefined));
     const placement = await this.#reloading;

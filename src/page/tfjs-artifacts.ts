@@ -12,7 +12,9 @@ export function isTfjsArtifacts(source: ModelSource): source is TfjsArtifacts {
 }
 
 export function isTfjsLoadHandler(source: ModelSource): source is TfjsLoadHandler {
-  return typeof source === 'object' && source !== null && typeof (source as Partial<TfjsLoadHandler>).load === 'function';
+  return (
+    typeof source === 'object' && source !== null && typeof (source as Partial<TfjsLoadHandler>).load === 'function'
+  );
 }
 
 // Same rule as model bytes: a whole buffer is transferred, a view into a larger one is copied.
@@ -25,10 +27,15 @@ function sendableShard(shard: Shard, index: number): ArrayBuffer {
 }
 
 /** What crosses to the worker for in-memory artifacts, and the buffers it transfers. */
-export function describeTfjsArtifacts(artifacts: TfjsArtifacts): { bytesOrUrl: ModelBytesOrUrl; transfer: ArrayBuffer[] } {
+export function describeTfjsArtifacts(artifacts: TfjsArtifacts): {
+  bytesOrUrl: ModelBytesOrUrl;
+  transfer: ArrayBuffer[];
+} {
   const { modelJson } = artifacts;
   if (typeof modelJson !== 'string' && (typeof modelJson !== 'object' || modelJson === null)) {
-    throw new InputError(`TF.js modelJson must be model.json's object or its text, got ${modelJson === null ? 'null' : typeof modelJson}`);
+    throw new InputError(
+      `TF.js modelJson must be model.json's object or its text, got ${modelJson === null ? 'null' : typeof modelJson}`,
+    );
   }
   const shards: readonly Shard[] = Array.isArray(artifacts.weights) ? artifacts.weights : [artifacts.weights as Shard];
   const weights = shards.map(sendableShard);

@@ -10,7 +10,13 @@ import type { Dim, TensorInfo, Tensors } from '../shared/types.js';
 export const maxTensorBytes = 2 ** 30;
 
 const describe = (value: unknown): string =>
-  value === null ? 'null' : Array.isArray(value) ? 'an Array' : ArrayBuffer.isView(value) ? value.constructor.name : typeof value;
+  value === null
+    ? 'null'
+    : Array.isArray(value)
+      ? 'an Array'
+      : ArrayBuffer.isView(value)
+        ? value.constructor.name
+        : typeof value;
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value) && !ArrayBuffer.isView(value);
@@ -36,9 +42,7 @@ function isDetached(data: ArrayBufferView): boolean {
  */
 export function validateFeeds(feeds: unknown, inputs: readonly TensorInfo[]): Tensors {
   if (!isPlainObject(feeds)) {
-    throw new InputError(
-      `predict expects a feeds object { inputName: { dtype, dims, data } }, got ${describe(feeds)}`,
-    );
+    throw new InputError(`predict expects a feeds object { inputName: { dtype, dims, data } }, got ${describe(feeds)}`);
   }
   const expectedNames = (): string => inputs.map((info) => `'${info.name}'`).join(', ');
   for (const name of Object.keys(feeds)) {
@@ -73,13 +77,17 @@ function checkTensor(info: TensorInfo, tensor: unknown): void {
   }
   const array = data as ArrayBufferView & { length: number };
   if (typeof SharedArrayBuffer !== 'undefined' && array.buffer instanceof SharedArrayBuffer) {
-    fail('is backed by a SharedArrayBuffer, which cannot be handed over safely while other threads write it; pass a copy (new Float32Array(data) or data.slice())');
+    fail(
+      'is backed by a SharedArrayBuffer, which cannot be handed over safely while other threads write it; pass a copy (new Float32Array(data) or data.slice())',
+    );
   }
   if (isDetached(array)) {
     fail('has a detached buffer: an earlier predict call transferred it to the worker; pass a fresh array');
   }
   if (!Array.isArray(dims) || !dims.every((d) => Number.isSafeInteger(d) && d >= 0)) {
-    fail(`dims must be an array of non-negative integers, got ${Array.isArray(dims) ? quotedDims(dims) : describe(dims)}`);
+    fail(
+      `dims must be an array of non-negative integers, got ${Array.isArray(dims) ? quotedDims(dims) : describe(dims)}`,
+    );
   }
   const given = dims as number[];
   const expected = `expects dims ${formatDims(info.shape)}, got ${formatDims(given)}`;
@@ -99,7 +107,11 @@ function checkTensor(info: TensorInfo, tensor: unknown): void {
 }
 
 /** A symbolic dim that appears in several inputs ('batch') must take one value across them. */
-function checkSymbols(info: TensorInfo, dims: readonly number[], seen: Map<string, { value: number; input: string }>): void {
+function checkSymbols(
+  info: TensorInfo,
+  dims: readonly number[],
+  seen: Map<string, { value: number; input: string }>,
+): void {
   info.shape.forEach((dim: Dim, i) => {
     if (typeof dim !== 'string') return;
     const value = dims[i] as number;

@@ -35,8 +35,12 @@ function startWorker(workerUrl: string): WorkerClient {
   } catch (cause) {
     // Chromium throws a SecurityError at once for a worker script on another origin.
     const sameOrigin = new URL(workerUrl).origin === location.origin;
-    const why = sameOrigin ? messageOf(cause) : `a worker script must come from the page's own origin (${location.origin})`;
-    throw new WorkerCrashedError(`the webinfer worker ${workerUrl} could not start: ${why}; check the baseUrl option`, { cause });
+    const why = sameOrigin
+      ? messageOf(cause)
+      : `a worker script must come from the page's own origin (${location.origin})`;
+    throw new WorkerCrashedError(`the webinfer worker ${workerUrl} could not start: ${why}; check the baseUrl option`, {
+      cause,
+    });
   }
   const host = wrap<HostApi>(worker);
   const client: WorkerClient = { host, pending: new Set(), death: undefined };
@@ -58,11 +62,15 @@ function startWorker(workerUrl: string): WorkerClient {
     die(`${detail}; check the baseUrl option`);
   });
   const watchdog = startWatchdog((detail) =>
-    die(`its watchdog stopped it: ${detail} (maxRunMs, or the caller's timeoutMs plus 1 s); the calls on it were lost, and its models reload on their next call`),
+    die(
+      `its watchdog stopped it: ${detail} (maxRunMs, or the caller's timeoutMs plus 1 s); the calls on it were lost, and its models reload on their next call`,
+    ),
   );
   host.watch(transfer(watchdog, [watchdog])).catch(() => undefined);
   const onStarted = () => (started = true);
-  watchLifetime(host, onStarted, () => die('it was closed, killed by the browser, or ran out of memory')).catch(() => undefined);
+  watchLifetime(host, onStarted, () => die('it was closed, killed by the browser, or ran out of memory')).catch(
+    () => undefined,
+  );
   return client;
 }
 

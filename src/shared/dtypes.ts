@@ -1,7 +1,11 @@
 // The dtypes webinfer speaks, the arrays that carry them, and how dims read.
 import type { Dim, Dtype, TensorData } from './types.js';
 
-type TypedArrayConstructor = { new (length: number): TensorData; readonly name: string; readonly BYTES_PER_ELEMENT: number };
+type TypedArrayConstructor = {
+  new (length: number): TensorData;
+  readonly name: string;
+  readonly BYTES_PER_ELEMENT: number;
+};
 
 export const arrayTypes: Readonly<Record<Dtype, TypedArrayConstructor>> = Object.freeze({
   float32: Float32Array,

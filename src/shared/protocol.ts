@@ -1,6 +1,16 @@
 // Everything that crosses the page <-> worker boundary, in one place. Types only.
 import type { WireError } from './errors.js';
-import type { Backend, BackendChange, BackendRequest, CacheMode, EngineKind, LoadProgress, LoadWarning, TensorInfo, Tensors } from './types.js';
+import type {
+  Backend,
+  BackendChange,
+  BackendRequest,
+  CacheMode,
+  EngineKind,
+  LoadProgress,
+  LoadWarning,
+  TensorInfo,
+  Tensors,
+} from './types.js';
 
 export type ModelBytesOrUrl =
   | { kind: 'url'; url: string }

@@ -10,7 +10,9 @@ function coversWholeBuffer(data: ArrayBufferView): boolean {
  * no copy), else a copy of just these bytes, so that a caller's larger buffer is never detached.
  */
 export function sendableBuffer(bytes: Uint8Array): ArrayBuffer {
-  return (coversWholeBuffer(bytes) && bytes.buffer instanceof ArrayBuffer ? bytes.buffer : bytes.slice().buffer) as ArrayBuffer;
+  return (
+    coversWholeBuffer(bytes) && bytes.buffer instanceof ArrayBuffer ? bytes.buffer : bytes.slice().buffer
+  ) as ArrayBuffer;
 }
 
 type ArrayBufferWithTransfer = ArrayBuffer & { transfer?: () => ArrayBuffer };
@@ -43,13 +45,18 @@ export function prepareTransfer(tensors: Tensors, transfer: Set<ArrayBuffer>): T
  */
 export function moveBuffers(prepared: readonly Tensors[], transfer: Set<ArrayBuffer>): Set<ArrayBuffer> {
   const moved = new Map<ArrayBuffer, ArrayBuffer>();
-  for (const buffer of transfer) moved.set(buffer, ((buffer as ArrayBufferWithTransfer).transfer as () => ArrayBuffer).call(buffer));
+  for (const buffer of transfer)
+    moved.set(buffer, ((buffer as ArrayBufferWithTransfer).transfer as () => ArrayBuffer).call(buffer));
   for (const tensors of prepared) {
     for (const tensor of Object.values(tensors)) {
       const buffer = moved.get(tensor.data.buffer as ArrayBuffer);
       // Every prepared array covers its whole buffer, so the moved buffer is all of it.
       if (buffer !== undefined) {
-        (tensor as { data: TensorData }).data = new (tensor.data.constructor as new (buffer: ArrayBuffer) => TensorData)(buffer);
+        (tensor as { data: TensorData }).data = new (
+          tensor.data.constructor as new (
+            buffer: ArrayBuffer,
+          ) => TensorData
+        )(buffer);
       }
     }
   }

@@ -50,7 +50,9 @@ interface Handle {
 
 /** A run's failure as the caller sees it: the engine's own error, or an InferenceError saying so. */
 function failedRun(error: unknown): WebinferError {
-  return error instanceof WebinferError ? error : new InferenceError(`the run failed: ${messageOf(error)}`, { cause: error });
+  return error instanceof WebinferError
+    ? error
+    : new InferenceError(`the run failed: ${messageOf(error)}`, { cause: error });
 }
 
 /**
@@ -124,8 +126,12 @@ export class Host implements HostApi {
     };
     const shared = new SharedWork<HostedModel, LoadListener>((listeners, signal) => {
       const sinks: LoadListener = {
-        onProgress: (progress) => listeners.forEach((listener) => listener.onProgress(progress)),
-        onWarning: (warning) => listeners.forEach((listener) => listener.onWarning(warning)),
+        onProgress: (progress) => {
+          for (const listener of listeners) listener.onProgress(progress);
+        },
+        onWarning: (warning) => {
+          for (const listener of listeners) listener.onWarning(warning);
+        },
       };
       return this.#startModel(request, sinks, signal, forget);
     });
@@ -137,7 +143,12 @@ export class Host implements HostApi {
     return shared;
   }
 
-  async #startModel(request: LoadRequest, sinks: LoadListener, signal: AbortSignal, forget: () => void): Promise<HostedModel> {
+  async #startModel(
+    request: LoadRequest,
+    sinks: LoadListener,
+    signal: AbortSignal,
+    forget: () => void,
+  ): Promise<HostedModel> {
     const handles = new Set<Handle>();
     let info: HostedModel['info'] | undefined;
     const onBackendChange = (change: BackendChange) => {
@@ -146,7 +157,13 @@ export class Host implements HostApi {
       for (const handle of handles) void handle.onBackendChange?.(change);
     };
     const { engine, choice } = await this.#loadEngine(request, { ...sinks, onBackendChange }, signal);
-    info = { engine: request.engine, backend: choice.backend, backendReason: choice.reason, inputs: engine.inputs, outputs: engine.outputs };
+    info = {
+      engine: request.engine,
+      backend: choice.backend,
+      backendReason: choice.reason,
+      inputs: engine.inputs,
+      outputs: engine.outputs,
+    };
     const what = `a run of model ${request.source.kind === 'url' ? request.source.url : '(bytes)'}`;
     const limits = { watch: this.#watch, what, maxRunMs: request.maxRunMs, deadlines: this.#deadlines };
     return { ...hostModel(engine, request.batch, (run) => watched(run, limits)), info, handles, forget };

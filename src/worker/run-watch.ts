@@ -1,7 +1,6 @@
 import type { WatchdogMessage } from '../shared/protocol.js';
 import type { Tensors } from '../shared/types.js';
 
-
 /**
  * The worker's half of the watchdog. A WASM run blocks the worker's thread, so the worker cannot stop
  * a run that never ends, nor answer anyone meanwhile: before a run that has a deadline it tells the

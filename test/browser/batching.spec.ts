@@ -5,7 +5,9 @@ for (const entry of entries) {
   test.describe(`batching (${entry} entry)`, () => {
     test.use({ entry });
 
-    test('256 concurrent predict calls with distinct inputs each get their own result, in fewer engine runs', async ({ sdk }) => {
+    test('256 concurrent predict calls with distinct inputs each get their own result, in fewer engine runs', async ({
+      sdk,
+    }) => {
       await sdk.load('mlp', sdk.modelUrl('mlp'));
       const rows = Array.from({ length: 256 }, (_, i) => featuresFor(1000 + i));
       const { results, stats } = await sdk.page.evaluate(async (rows) => {
@@ -14,7 +16,10 @@ for (const entry of entries) {
           model.predict({ features: { dtype: 'float32', dims: [1, 8], data: new Float32Array(row) } }),
         );
         const outputs = await Promise.all(calls);
-        return { results: outputs.map((out) => Array.from(out.probs!.data as Float32Array)), stats: await model.stats() };
+        return {
+          results: outputs.map((out) => Array.from(out.probs!.data as Float32Array)),
+          stats: await model.stats(),
+        };
       }, rows);
       results.forEach((probs, i) => expect(maxAbsDiff(probs, mlp(rows[i]!).probs)).toBeLessThan(1e-4));
       expect(stats.requests).toBe(256);
@@ -38,7 +43,12 @@ for (const entry of entries) {
       results.forEach((probs, i) => {
         const rows = groups[i]!;
         expect(probs.dims).toEqual([rows.length, 4]);
-        expect(maxAbsDiff(probs.data, rows.flatMap((row) => mlp(row).probs))).toBeLessThan(1e-4);
+        expect(
+          maxAbsDiff(
+            probs.data,
+            rows.flatMap((row) => mlp(row).probs),
+          ),
+        ).toBeLessThan(1e-4);
       });
     });
 
@@ -56,7 +66,9 @@ for (const entry of entries) {
       expect(stats).toMatchObject({ runs: 20, requests: 20, largestRun: 1, batching: { coalesces: false } });
     });
 
-    test('requests whose non-batch dims differ are never coalesced together, and each gets its own sum', async ({ sdk }) => {
+    test('requests whose non-batch dims differ are never coalesced together, and each gets its own sum', async ({
+      sdk,
+    }) => {
       await sdk.load('sum', sdk.modelUrl('two_inputs'));
       const results = await sdk.page.evaluate(async () => {
         const model = window.harness.models.sum!;
@@ -86,7 +98,12 @@ for (const entry of entries) {
         };
         return { solo: await burst('solo'), capped: await burst('capped') };
       });
-      expect(stats.solo).toMatchObject({ runs: 40, requests: 40, largestRun: 1, batching: { coalesces: false, reason: 'batch: false' } });
+      expect(stats.solo).toMatchObject({
+        runs: 40,
+        requests: 40,
+        largestRun: 1,
+        batching: { coalesces: false, reason: 'batch: false' },
+      });
       expect(stats.capped.requests).toBe(40);
       expect(stats.capped.largestRun).toBeGreaterThan(1);
       expect(stats.capped.largestRun).toBeLessThanOrEqual(4);
@@ -100,13 +117,17 @@ function rowsFor(counts: readonly number[]): number[][][] {
 }
 
 test.describe('batch safety: a symbolic dim 0 is checked before calls coalesce', () => {
-  test('concurrent single-row calls to a model whose dim 0 is time each get their own cumulative sum', async ({ sdk }) => {
+  test('concurrent single-row calls to a model whose dim 0 is time each get their own cumulative sum', async ({
+    sdk,
+  }) => {
     await sdk.load('cumsum', sdk.modelUrl('cumsum_time'));
     const calls = rowsFor(Array.from({ length: 60 }, (_, i) => (i % 5 === 4 ? 2 : 1)));
     const { results, stats } = await sdk.page.evaluate(async (calls) => {
       const model = window.harness.models.cumsum!;
       const outputs = await Promise.all(
-        calls.map((rows) => model.predict({ x: { dtype: 'float32', dims: [rows.length, 3], data: new Float32Array(rows.flat()) } })),
+        calls.map((rows) =>
+          model.predict({ x: { dtype: 'float32', dims: [rows.length, 3], data: new Float32Array(rows.flat()) } }),
+        ),
       );
       return { results: outputs.map((out) => window.harness.plain(out).y!), stats: await model.stats() };
     }, calls);
@@ -117,13 +138,17 @@ test.describe('batch safety: a symbolic dim 0 is checked before calls coalesce',
     expect(stats).toMatchObject({ requests: 60, runs: 60, largestRun: 1, batching: { coalesces: false } });
   });
 
-  test('predictBatch on a model that is not row-independent gives each feeds object its own result', async ({ sdk }) => {
+  test('predictBatch on a model that is not row-independent gives each feeds object its own result', async ({
+    sdk,
+  }) => {
     await sdk.load('center', sdk.modelUrl('center_dim0'));
     const groups = rowsFor([2, 3, 1, 2]);
     const { results, stats } = await sdk.page.evaluate(async (groups) => {
       const model = window.harness.models.center!;
       const outputs = await model.predictBatch(
-        groups.map((rows) => ({ x: { dtype: 'float32' as const, dims: [rows.length, 3], data: new Float32Array(rows.flat()) } })),
+        groups.map((rows) => ({
+          x: { dtype: 'float32' as const, dims: [rows.length, 3], data: new Float32Array(rows.flat()) },
+        })),
       );
       return { results: outputs.map((out) => window.harness.plain(out).y!), stats: await model.stats() };
     }, groups);
@@ -153,52 +178,92 @@ test.describe('batch safety: a symbolic dim 0 is checked before calls coalesce',
         );
       // One model at a time: runs of four ONNX WebGPU sessions at once in one worker break ORT on
       // SwiftShader (a run fails, then the WASM fallback session fails to start), with or without a probe.
-      for (const [model, input, width] of [[cumsum, 'x', 3], [mlp, 'features', 8], [solo, 'features', 8], [fixed, 'x', 4]] as const) {
+      for (const [model, input, width] of [
+        [cumsum, 'x', 3],
+        [mlp, 'features', 8],
+        [solo, 'features', 8],
+        [fixed, 'x', 4],
+      ] as const) {
         await burst(model, input, width);
       }
       const reason = async (model: typeof mlp) => (await model!.stats()).batching;
-      return { before, cumsum: await reason(cumsum), mlp: await reason(mlp), solo: await reason(solo), fixed: await reason(fixed) };
+      return {
+        before,
+        cumsum: await reason(cumsum),
+        mlp: await reason(mlp),
+        solo: await reason(solo),
+        fixed: await reason(fixed),
+      };
     });
-    expect(batching.before).toEqual({ coalesces: false, reason: expect.stringMatching(/^not checked yet: dim 0 is symbolic/) });
+    expect(batching.before).toEqual({
+      coalesces: false,
+      reason: expect.stringMatching(/^not checked yet: dim 0 is symbolic/),
+    });
     expect(batching.cumsum).toEqual({
       coalesces: false,
-      reason: expect.stringMatching(/^a probe of 3 rows batched differed from the rows run alone \(output 'y', max diff [\d.e+-]+\): dim 0 is not a batch; calls run one at a time$/),
+      reason: expect.stringMatching(
+        /^a probe of 3 rows batched differed from the rows run alone \(output 'y', max diff [\d.e+-]+\): dim 0 is not a batch; calls run one at a time$/,
+      ),
     });
-    expect(batching.mlp).toEqual({ coalesces: true, reason: 'verified by a probe of 3 rows: each row gave the same outputs batched and alone' });
+    expect(batching.mlp).toEqual({
+      coalesces: true,
+      reason: 'verified by a probe of 3 rows: each row gave the same outputs batched and alone',
+    });
     expect(batching.solo).toEqual({ coalesces: false, reason: 'batch: false' });
-    expect(batching.fixed).toEqual({ coalesces: false, reason: "dim 0 of input 'x' is fixed ([1, 4]); calls run one at a time" });
+    expect(batching.fixed).toEqual({
+      coalesces: false,
+      reason: "dim 0 of input 'x' is fixed ([1, 4]); calls run one at a time",
+    });
   });
 
-  test('batch: true skips the probe and coalesces, on the caller\'s word that dim 0 is a batch', async ({ sdk }) => {
+  test("batch: true skips the probe and coalesces, on the caller's word that dim 0 is a batch", async ({ sdk }) => {
     await sdk.load('trusted', sdk.modelUrl('cumsum_time'), { batch: true });
     const groups = rowsFor([1, 1]);
     const { results, stats } = await sdk.page.evaluate(async (groups) => {
       const model = window.harness.models.trusted!;
       const outputs = await model.predictBatch(
-        groups.map((rows) => ({ x: { dtype: 'float32' as const, dims: [rows.length, 3], data: new Float32Array(rows.flat()) } })),
+        groups.map((rows) => ({
+          x: { dtype: 'float32' as const, dims: [rows.length, 3], data: new Float32Array(rows.flat()) },
+        })),
       );
       return { results: outputs.map((out) => window.harness.plain(out).y!), stats: await model.stats() };
     }, groups);
-    expect(stats).toMatchObject({ runs: 1, requests: 2, largestRun: 2, batching: { coalesces: true, reason: expect.stringMatching(/trust/) } });
+    expect(stats).toMatchObject({
+      runs: 1,
+      requests: 2,
+      largestRun: 2,
+      batching: { coalesces: true, reason: expect.stringMatching(/trust/) },
+    });
     // One run over both rows, as asked: the second row's sum includes the first's.
     expect(maxAbsDiff([...results[0]!.data, ...results[1]!.data], cumsumDim0(groups.flat()).flat())).toBeLessThan(1e-5);
   });
 
-  test('a model that rejects the probe\'s made-up data still answers every concurrent call correctly', async ({ sdk }) => {
+  test("a model that rejects the probe's made-up data still answers every concurrent call correctly", async ({
+    sdk,
+  }) => {
     await sdk.load('gather', sdk.modelUrl('gather_ids'));
     const ids = Array.from({ length: 30 }, (_, i) => [i % 2, (i >> 1) % 2]);
     const { results, stats } = await sdk.page.evaluate(async (ids) => {
       const model = window.harness.models.gather!;
       const outputs = await Promise.all(
-        ids.map((pair) => model.predict({ ids: { dtype: 'int64', dims: [1, 2], data: BigInt64Array.from(pair, BigInt) } })),
+        ids.map((pair) =>
+          model.predict({ ids: { dtype: 'int64', dims: [1, 2], data: BigInt64Array.from(pair, BigInt) } }),
+        ),
       );
       return { results: outputs.map((out) => window.harness.plain(out).rows!), stats: await model.stats() };
     }, ids);
-    const table = [[1, 2, 3], [10, 20, 30]];
-    results.forEach((rows, i) => expect(rows).toMatchObject({ dims: [1, 2, 3], data: ids[i]!.flatMap((id) => table[id]!) }));
+    const table = [
+      [1, 2, 3],
+      [10, 20, 30],
+    ];
+    results.forEach((rows, i) =>
+      expect(rows).toMatchObject({ dims: [1, 2, 3], data: ids[i]!.flatMap((id) => table[id]!) }),
+    );
     expect(stats.requests).toBe(30);
     // WASM rejects the out-of-range ids; WebGPU may clamp them, and then the probe passes honestly.
-    expect(stats.batching.reason).toMatch(/^(a probe of 3 rows of made-up data failed to run|verified by a probe of 3 rows)/);
+    expect(stats.batching.reason).toMatch(
+      /^(a probe of 3 rows of made-up data failed to run|verified by a probe of 3 rows)/,
+    );
   });
 
   test('multi-row calls coalesce up to maxSize rows', async ({ sdk }) => {
@@ -212,9 +277,15 @@ test.describe('batch safety: a symbolic dim 0 is checked before calls coalesce',
             Array.from({ length: rows * 8 }, (_, k) => Math.fround(Math.sin(i * 7.1 + k * 1.3))),
           );
           const outputs = await Promise.all(
-            inputs.map((data) => model.predict({ features: { dtype: 'float32', dims: [rows, 8], data: new Float32Array(data) } })),
+            inputs.map((data) =>
+              model.predict({ features: { dtype: 'float32', dims: [rows, 8], data: new Float32Array(data) } }),
+            ),
           );
-          return { inputs, results: outputs.map((out) => Array.from(out.probs!.data as Float32Array)), stats: await model.stats() };
+          return {
+            inputs,
+            results: outputs.map((out) => Array.from(out.probs!.data as Float32Array)),
+            stats: await model.stats(),
+          };
         },
         { key, calls, rows },
       );
@@ -223,7 +294,12 @@ test.describe('batch safety: a symbolic dim 0 is checked before calls coalesce',
     for (const { inputs, results } of [two, eight]) {
       results.forEach((probs, i) => {
         const rows = Array.from({ length: inputs[i]!.length / 8 }, (_, r) => inputs[i]!.slice(r * 8, r * 8 + 8));
-        expect(maxAbsDiff(probs, rows.flatMap((row) => mlp(row).probs))).toBeLessThan(1e-4);
+        expect(
+          maxAbsDiff(
+            probs,
+            rows.flatMap((row) => mlp(row).probs),
+          ),
+        ).toBeLessThan(1e-4);
       });
     }
     // How far runs grow is learned from run times; that they coalesce at all, within maxSize rows, is not.

@@ -33,7 +33,9 @@ const requestsFor = (sdk: Sdk, file: string): number =>
 
 const cachedFiles = (sdk: Sdk) => sdk.page.evaluate(() => window.webinfer.cachedFiles());
 
-test('download progress arrives in order, loaded never goes back, ends at the file size, then init', async ({ sdk }) => {
+test('download progress arrives in order, loaded never goes back, ends at the file size, then init', async ({
+  sdk,
+}) => {
   const { progress } = await loadAndRun(sdk);
   const phases = (progress as { phase: string }[]).map((p) => p.phase);
   expect(phases.at(-1)).toBe('init');
@@ -44,7 +46,9 @@ test('download progress arrives in order, loaded never goes back, ends at the fi
   expect(downloads.at(-1)).toEqual({ phase: 'download', loaded: mlpBytes.byteLength, total: mlpBytes.byteLength });
 });
 
-test('a second load of a model makes no request for it, reports the cache phase and gives the same outputs', async ({ sdk }) => {
+test('a second load of a model makes no request for it, reports the cache phase and gives the same outputs', async ({
+  sdk,
+}) => {
   const first = await loadAndRun(sdk);
   const second = await loadAndRun(sdk);
   expect(requestsFor(sdk, 'mlp.onnx')).toBe(1);
@@ -70,10 +74,14 @@ test('the right integrity digest loads and is cached under it', async ({ sdk }) 
   const { probs } = await loadAndRun(sdk, { integrity: mlpDigest });
   expect(probs).toHaveLength(4);
   const models = (await cachedFiles(sdk)).filter((file) => file.kind === 'model');
-  expect(models).toMatchObject([{ url: expect.stringMatching(/\/mlp\.onnx$/), bytes: mlpBytes.byteLength, tag: `sri:${mlpDigest}` }]);
+  expect(models).toMatchObject([
+    { url: expect.stringMatching(/\/mlp\.onnx$/), bytes: mlpBytes.byteLength, tag: `sri:${mlpDigest}` },
+  ]);
 });
 
-test('a wrong integrity digest rejects with IntegrityError naming the URL and both digests, and caches nothing', async ({ sdk }) => {
+test('a wrong integrity digest rejects with IntegrityError naming the URL and both digests, and caches nothing', async ({
+  sdk,
+}) => {
   const error = await sdk.page.evaluate(
     async ({ url, integrity, backend }) => {
       try {
@@ -121,7 +129,9 @@ test('a new integrity means a new cache entry, replacing the old one', async ({ 
   expect(models.map((file) => file.tag)).toEqual([`sri:${mlpDigest}`]);
 });
 
-test("cache: 'revalidate' asks the server again, uses the cached copy on a 304 without downloading it, and when offline", async ({ sdk }) => {
+test("cache: 'revalidate' asks the server again, uses the cached copy on a 304 without downloading it, and when offline", async ({
+  sdk,
+}) => {
   const first = await loadAndRun(sdk);
   const statuses: number[] = [];
   sdk.page.on('response', (response) => {
@@ -141,7 +151,9 @@ test("cache: 'revalidate' asks the server again, uses the cached copy on a 304 w
   expect(offline.probs).toEqual(first.probs);
 });
 
-test("cache: 'revalidate' with an integrity uses the copy pinned by that digest without asking again", async ({ sdk }) => {
+test("cache: 'revalidate' with an integrity uses the copy pinned by that digest without asking again", async ({
+  sdk,
+}) => {
   await loadAndRun(sdk, { integrity: mlpDigest });
   const again = await loadAndRun(sdk, { integrity: mlpDigest, cache: 'revalidate' });
   expect(again.progress[0]).toMatchObject({ phase: 'cache', loaded: mlpBytes.byteLength });
@@ -155,7 +167,9 @@ test('cache: false neither reads nor writes the cache', async ({ sdk }) => {
   expect((await cachedFiles(sdk)).filter((file) => file.kind === 'model')).toEqual([]);
 });
 
-test('cachedFiles lists the model and the runtime binary with sizes; deleteCached and clearCache remove them', async ({ sdk }) => {
+test('cachedFiles lists the model and the runtime binary with sizes; deleteCached and clearCache remove them', async ({
+  sdk,
+}) => {
   await loadAndRun(sdk);
   const files = await cachedFiles(sdk);
   expect(files.find((file) => file.kind === 'model')).toMatchObject({ bytes: mlpBytes.byteLength });
@@ -172,13 +186,17 @@ test('cachedFiles lists the model and the runtime binary with sizes; deleteCache
   expect(await cachedFiles(sdk)).toEqual([]);
 });
 
-test('too little storage quota does not fail the load: the model runs uncached and a warning says why', async ({ sdk }) => {
+test('too little storage quota does not fail the load: the model runs uncached and a warning says why', async ({
+  sdk,
+}) => {
   const cdp = await sdk.page.context().newCDPSession(sdk.page);
   const origin = new URL(sdk.page.url()).origin;
   await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: 1000 });
   const { probs, warnings } = await loadAndRun(sdk);
   expect(probs).toHaveLength(4);
-  const modelWarning = (warnings as { code: string; source: string; message: string }[]).find((w) => w.source.endsWith('/mlp.onnx'));
+  const modelWarning = (warnings as { code: string; source: string; message: string }[]).find((w) =>
+    w.source.endsWith('/mlp.onnx'),
+  );
   expect(modelWarning).toMatchObject({ code: 'quota' });
   expect(modelWarning!.message).toContain('not cached');
   expect((await cachedFiles(sdk)).filter((file) => file.kind === 'model')).toEqual([]);

@@ -3,41 +3,86 @@ import { entries, expect, test } from './fixtures.js';
 // Each bad feeds object, and what the error must say about it. Built in the page (typed arrays).
 const badFeeds = [
   { case: 'null feeds', build: 'null', input: undefined, says: 'expects a feeds object' },
-  { case: 'an unknown input name', build: "({ features: good(), extra: good() })", input: 'extra', says: "unknown input 'extra'" },
+  {
+    case: 'an unknown input name',
+    build: '({ features: good(), extra: good() })',
+    input: 'extra',
+    says: "unknown input 'extra'",
+  },
   { case: 'a missing input', build: '({})', input: 'features', says: "missing input 'features'" },
-  { case: 'the wrong dtype', build: "({ features: { dtype: 'int32', dims: [1, 8], data: new Int32Array(8) } })", input: 'features', says: 'expects dtype float32, got int32' },
-  { case: 'a plain array as data', build: "({ features: { dtype: 'float32', dims: [1, 8], data: [1, 2, 3, 4, 5, 6, 7, 8] } })", input: 'features', says: 'must be a Float32Array' },
-  { case: 'the wrong rank', build: "({ features: { dtype: 'float32', dims: [8], data: new Float32Array(8) } })", input: 'features', says: 'expects dims [batch, 8], got [8]' },
-  { case: 'a wrong fixed dim', build: "({ features: { dtype: 'float32', dims: [1, 7], data: new Float32Array(7) } })", input: 'features', says: 'expects dims [batch, 8], got [1, 7]' },
-  { case: 'data shorter than its dims', build: "({ features: { dtype: 'float32', dims: [2, 8], data: new Float32Array(15) } })", input: 'features', says: 'has dims [2, 8] (16 elements), but its data holds 15' },
-  { case: 'dims given as strings', build: "({ features: { dtype: 'float32', dims: ['1', '8'], data: new Float32Array(8) } })", input: 'features', says: "non-negative integers, got ['1', '8']" },
-  { case: 'a negative dim', build: "({ features: { dtype: 'float32', dims: [-1, 8], data: new Float32Array(8) } })", input: 'features', says: 'non-negative integers' },
+  {
+    case: 'the wrong dtype',
+    build: "({ features: { dtype: 'int32', dims: [1, 8], data: new Int32Array(8) } })",
+    input: 'features',
+    says: 'expects dtype float32, got int32',
+  },
+  {
+    case: 'a plain array as data',
+    build: "({ features: { dtype: 'float32', dims: [1, 8], data: [1, 2, 3, 4, 5, 6, 7, 8] } })",
+    input: 'features',
+    says: 'must be a Float32Array',
+  },
+  {
+    case: 'the wrong rank',
+    build: "({ features: { dtype: 'float32', dims: [8], data: new Float32Array(8) } })",
+    input: 'features',
+    says: 'expects dims [batch, 8], got [8]',
+  },
+  {
+    case: 'a wrong fixed dim',
+    build: "({ features: { dtype: 'float32', dims: [1, 7], data: new Float32Array(7) } })",
+    input: 'features',
+    says: 'expects dims [batch, 8], got [1, 7]',
+  },
+  {
+    case: 'data shorter than its dims',
+    build: "({ features: { dtype: 'float32', dims: [2, 8], data: new Float32Array(15) } })",
+    input: 'features',
+    says: 'has dims [2, 8] (16 elements), but its data holds 15',
+  },
+  {
+    case: 'dims given as strings',
+    build: "({ features: { dtype: 'float32', dims: ['1', '8'], data: new Float32Array(8) } })",
+    input: 'features',
+    says: "non-negative integers, got ['1', '8']",
+  },
+  {
+    case: 'a negative dim',
+    build: "({ features: { dtype: 'float32', dims: [-1, 8], data: new Float32Array(8) } })",
+    input: 'features',
+    says: 'non-negative integers',
+  },
 ] as const;
 
 for (const entry of entries) {
   test.describe(`errors (${entry} entry)`, () => {
     test.use({ entry });
 
-    test('each bad feeds object rejects with an InputError naming the input, and the model keeps serving', async ({ sdk }) => {
+    test('each bad feeds object rejects with an InputError naming the input, and the model keeps serving', async ({
+      sdk,
+    }) => {
       await sdk.load('mlp', sdk.modelUrl('mlp'));
-      const outcome = await sdk.page.evaluate(async (cases) => {
-        const model = window.harness.models.mlp!;
-        const good = () => ({ dtype: 'float32' as const, dims: [1, 8], data: new Float32Array(8).fill(0.25) });
-        const goodCalls = Array.from({ length: 20 }, () => model.predict({ features: good() }));
-        const errors = [];
-        for (const { build } of cases) {
-          const feeds = new Function('good', `return ${build}`)(good);
-          try {
-            await model.predict(feeds);
-            errors.push(null);
-          } catch (error) {
-            errors.push({ ...window.harness.error(error), isClass: error instanceof window.webinfer.InputError });
+      const outcome = await sdk.page.evaluate(
+        async (cases) => {
+          const model = window.harness.models.mlp!;
+          const good = () => ({ dtype: 'float32' as const, dims: [1, 8], data: new Float32Array(8).fill(0.25) });
+          const goodCalls = Array.from({ length: 20 }, () => model.predict({ features: good() }));
+          const errors = [];
+          for (const { build } of cases) {
+            const feeds = new Function('good', `return ${build}`)(good);
+            try {
+              await model.predict(feeds);
+              errors.push(null);
+            } catch (error) {
+              errors.push({ ...window.harness.error(error), isClass: error instanceof window.webinfer.InputError });
+            }
           }
-        }
-        const served = await Promise.all(goodCalls);
-        const after = await model.predict({ features: good() });
-        return { errors, served: served.length, after: after.probs!.data.length };
-      }, badFeeds.map(({ build }) => ({ build })));
+          const served = await Promise.all(goodCalls);
+          const after = await model.predict({ features: good() });
+          return { errors, served: served.length, after: after.probs!.data.length };
+        },
+        badFeeds.map(({ build }) => ({ build })),
+      );
       badFeeds.forEach((bad, i) => {
         const error = outcome.errors[i];
         expect(error, bad.case).toMatchObject({ name: 'InputError', isClass: true });
@@ -57,7 +102,9 @@ for (const entry of entries) {
         return { error, goodKept: good.features.data.length, stats: await model.stats() };
       });
       expect(outcome.error).toMatchObject({ name: 'InputError', input: 'features' });
-      expect(outcome.error!.message).toBe("predictBatch feeds[1]: input 'features' expects dims [batch, 8], got [1, 7]");
+      expect(outcome.error!.message).toBe(
+        "predictBatch feeds[1]: input 'features' expects dims [batch, 8], got [1, 7]",
+      );
       expect(outcome.goodKept).toBe(8);
       expect(outcome.stats.requests).toBe(0);
     });
@@ -149,20 +196,26 @@ for (const entry of entries) {
   });
 }
 
-test('forcing WebGPU where the browser has none rejects with BackendUnavailableError naming webgpu', async ({ sdk }) => {
+test('forcing WebGPU where the browser has none rejects with BackendUnavailableError naming webgpu', async ({
+  sdk,
+}) => {
   test.skip(sdk.setup.webgpuFlag, 'this setup has a WebGPU adapter');
   const error = await sdk.loadError(sdk.modelUrl('mlp'), { backend: 'webgpu' });
   expect(error).toMatchObject({ name: 'BackendUnavailableError', backend: 'webgpu' });
   expect(error.message).toContain("backend 'webgpu' is unavailable");
 });
 
-test('a baseUrl that is not a URL rejects with InputError; one on another origin with WorkerCrashedError saying why', async ({ sdk }) => {
+test('a baseUrl that is not a URL rejects with InputError; one on another origin with WorkerCrashedError saying why', async ({
+  sdk,
+}) => {
   const invalid = await sdk.loadError(sdk.modelUrl('mlp'), { baseUrl: 'http://[::1' });
   expect(invalid).toMatchObject({ name: 'InputError', message: 'baseUrl http://[::1 is not a valid URL' });
   // The page is on 127.0.0.1: localhost is another origin, and nothing is requested from it.
   const foreign = await sdk.loadError(sdk.modelUrl('mlp'), { baseUrl: 'http://localhost:9/webinfer/' });
   expect(foreign.name).toBe('WorkerCrashedError');
-  expect(foreign.message).toContain('the webinfer worker http://localhost:9/webinfer/webinfer.worker.js could not start');
+  expect(foreign.message).toContain(
+    'the webinfer worker http://localhost:9/webinfer/webinfer.worker.js could not start',
+  );
   expect(foreign.message).toContain("a worker script must come from the page's own origin (http://127.0.0.1:");
 });
 
@@ -173,43 +226,72 @@ test('a model URL with a password rejects with an InputError that does not repea
   expect(JSON.stringify(error)).not.toContain('s3cret');
 });
 
-test('a signed model URL that fails names the file without its signature, in the error and its source', async ({ sdk }) => {
+test('a signed model URL that fails names the file without its signature, in the error and its source', async ({
+  sdk,
+}) => {
   const error = await sdk.loadError('../models/out/missing.onnx?X-Amz-Signature=0fe1d2c3&v=2');
   expect(error.name).toBe('LoadError');
-  expect(error.message).toMatch(/could not fetch model http:\/\/\S+\/missing\.onnx\?X-Amz-Signature=\*\*\*&v=2: HTTP 404/);
+  expect(error.message).toMatch(
+    /could not fetch model http:\/\/\S+\/missing\.onnx\?X-Amz-Signature=\*\*\*&v=2: HTTP 404/,
+  );
   expect(error.source).toMatch(/\/missing\.onnx\?X-Amz-Signature=\*\*\*&v=2$/);
   expect(JSON.stringify(error)).not.toContain('0fe1d2c3');
 });
 
 // alloc.onnx's output is ConstantOfShape(shape): the caller picks its size.
 const allocate = (sdk: import('./fixtures.js').Sdk, shapes: number[][]) =>
-  sdk.page.evaluate(async ({ url, backend, shapes }) => {
-    const model = await window.webinfer.load(url, { backend });
-    const calls = shapes.map((shape) =>
-      model
-        .predict({ shape: { dtype: 'int64', dims: [3], data: BigInt64Array.from(shape, BigInt) } })
-        .then((out) => ({ dims: out.filled!.dims, first: (out.filled!.data as Float32Array)[0] }), window.harness.error),
-    );
-    return Promise.all(calls);
-  }, { url: sdk.modelUrl('alloc'), backend: sdk.setup.backend, shapes });
+  sdk.page.evaluate(
+    async ({ url, backend, shapes }) => {
+      const model = await window.webinfer.load(url, { backend });
+      const calls = shapes.map((shape) =>
+        model
+          .predict({ shape: { dtype: 'int64', dims: [3], data: BigInt64Array.from(shape, BigInt) } })
+          .then(
+            (out) => ({ dims: out.filled!.dims, first: (out.filled!.data as Float32Array)[0] }),
+            window.harness.error,
+          ),
+      );
+      return Promise.all(calls);
+    },
+    { url: sdk.modelUrl('alloc'), backend: sdk.setup.backend, shapes },
+  );
 
-test('an output too large to send back rejects its own call with OutOfMemoryError naming it; the calls beside it succeed', async ({ sdk }) => {
-  test.skip(sdk.setup.expectBackend !== 'wasm', 'a 2.4 GB output is a WASM-heap case; a GPU buffer that size fails earlier');
-  const [small, huge, after] = await allocate(sdk, [[2, 2, 2], [600, 1024, 1024], [1, 1, 3]]);
+test('an output too large to send back rejects its own call with OutOfMemoryError naming it; the calls beside it succeed', async ({
+  sdk,
+}) => {
+  test.skip(
+    sdk.setup.expectBackend !== 'wasm',
+    'a 2.4 GB output is a WASM-heap case; a GPU buffer that size fails earlier',
+  );
+  const [small, huge, after] = await allocate(sdk, [
+    [2, 2, 2],
+    [600, 1024, 1024],
+    [1, 1, 3],
+  ]);
   expect(small).toEqual({ dims: [2, 2, 2], first: 1 });
   expect(huge).toMatchObject({ name: 'OutOfMemoryError', output: 'filled' });
-  expect((huge as { message: string }).message).toContain("output 'filled' has dims [600, 1024, 1024]: 2516582400 bytes");
+  expect((huge as { message: string }).message).toContain(
+    "output 'filled' has dims [600, 1024, 1024]: 2516582400 bytes",
+  );
   expect(after).toEqual({ dims: [1, 1, 3], first: 1 });
 });
 
 test('a request for 4 GiB or more rejects with OutOfMemoryError, and the model keeps serving', async ({ sdk }) => {
-  test.skip(sdk.setup.expectBackend !== 'wasm', "the WebGPU runtime's limits differ; this checks the WASM runtime's overflow");
-  const [tooBig, after] = await allocate(sdk, [[1024, 1024, 1024], [1, 2, 2]]);
+  test.skip(
+    sdk.setup.expectBackend !== 'wasm',
+    "the WebGPU runtime's limits differ; this checks the WASM runtime's overflow",
+  );
+  const [tooBig, after] = await allocate(sdk, [
+    [1024, 1024, 1024],
+    [1, 2, 2],
+  ]);
   expect(tooBig).toMatchObject({ name: 'OutOfMemoryError', backend: 'wasm' });
   expect(after).toEqual({ dims: [1, 2, 2], first: 1 });
 });
 
-test("the guards recognise errors made by the SDK in another realm (an iframe's copy), where instanceof fails", async ({ sdk }) => {
+test("the guards recognise errors made by the SDK in another realm (an iframe's copy), where instanceof fails", async ({
+  sdk,
+}) => {
   const seen = await sdk.page.evaluate(async () => {
     const frame = document.createElement('iframe');
     frame.src = location.href;
@@ -220,7 +302,10 @@ test("the guards recognise errors made by the SDK in another realm (an iframe's 
       check();
     });
     const made = new other.webinfer.InputError("input 'x' expects dims [n, 4], got [1, 3]");
-    const loadFailure = await other.webinfer.load('../models/out/no-such-model.onnx').then(() => null, (error: unknown) => error);
+    const loadFailure = await other.webinfer.load('../models/out/no-such-model.onnx').then(
+      () => null,
+      (error: unknown) => error,
+    );
     const { isInputError, isWebinferError, isLoadError, InputError } = window.webinfer;
     return {
       instanceOf: [made instanceof InputError, (made as object) instanceof Error],

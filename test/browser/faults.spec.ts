@@ -50,7 +50,9 @@ async function truncateCached(sdk: Sdk, name: string): Promise<void> {
   }, name);
 }
 
-test('a model body cut short without Content-Length is not cached: the load fails, and the next one downloads it again and runs', async ({ sdk }) => {
+test('a model body cut short without Content-Length is not cached: the load fails, and the next one downloads it again and runs', async ({
+  sdk,
+}) => {
   const url = faulty('cutonce', mlpPath);
   const first = await tryLoad(sdk, url);
   expect(first).toMatchObject({ ok: false, error: { name: 'LoadError' } });
@@ -60,14 +62,18 @@ test('a model body cut short without Content-Length is not cached: the load fail
   expect(await cachedModels(sdk)).toMatchObject([{ bytes: mlpBytes }]);
 });
 
-test('a JSON error body served with status 200 is not cached: the next load downloads the model again', async ({ sdk }) => {
+test('a JSON error body served with status 200 is not cached: the next load downloads the model again', async ({
+  sdk,
+}) => {
   const url = faulty('json200once', mlpPath);
   expect(await tryLoad(sdk, url)).toMatchObject({ ok: false, error: { name: 'LoadError' } });
   expect(await cachedModels(sdk)).toEqual([]);
   expect(await tryLoad(sdk, url)).toEqual({ ok: true, values: 4 });
 });
 
-test('a bad copy of the model in Cache Storage is evicted and downloaded again, and the load succeeds', async ({ sdk }) => {
+test('a bad copy of the model in Cache Storage is evicted and downloaded again, and the load succeeds', async ({
+  sdk,
+}) => {
   const url = sdk.modelUrl('mlp');
   expect(await tryLoad(sdk, url)).toEqual({ ok: true, values: 4 });
   await truncateCached(sdk, 'mlp.onnx');
@@ -76,9 +82,13 @@ test('a bad copy of the model in Cache Storage is evicted and downloaded again, 
   expect(await cachedModels(sdk)).toMatchObject([{ bytes: mlpBytes }]);
 });
 
-test('an integrity-pinned copy tampered with in Cache Storage is verified on read, evicted and downloaded again', async ({ sdk }) => {
+test('an integrity-pinned copy tampered with in Cache Storage is verified on read, evicted and downloaded again', async ({
+  sdk,
+}) => {
   const { createHash } = await import('node:crypto');
-  const integrity = `sha256-${createHash('sha256').update(readFileSync(new URL('../models/out/mlp.onnx', import.meta.url))).digest('base64')}`;
+  const integrity = `sha256-${createHash('sha256')
+    .update(readFileSync(new URL('../models/out/mlp.onnx', import.meta.url)))
+    .digest('base64')}`;
   expect(await tryLoad(sdk, sdk.modelUrl('mlp'), { integrity })).toEqual({ ok: true, values: 4 });
   await truncateCached(sdk, 'mlp.onnx');
   expect(await tryLoad(sdk, sdk.modelUrl('mlp'), { integrity })).toEqual({ ok: true, values: 4 });
@@ -86,7 +96,9 @@ test('an integrity-pinned copy tampered with in Cache Storage is verified on rea
   expect(await cachedModels(sdk)).toMatchObject([{ bytes: mlpBytes, tag: `sri:${integrity}` }]);
 });
 
-test('a truncated runtime binary in Cache Storage is replaced at the next start instead of breaking every model', async ({ sdk }) => {
+test('a truncated runtime binary in Cache Storage is replaced at the next start instead of breaking every model', async ({
+  sdk,
+}) => {
   expect(await tryLoad(sdk, sdk.modelUrl('mlp'))).toEqual({ ok: true, values: 4 });
   const runtime = (await cachedFiles(sdk)).find((file) => file.kind === 'runtime')!;
   const name = new URL(runtime.url).pathname.split('/').at(-1)!;
@@ -98,43 +110,63 @@ test('a truncated runtime binary in Cache Storage is replaced at the next start 
   expect(healed).toMatchObject({ url: runtime.url, bytes: runtime.bytes, tag: runtime.tag });
 });
 
-test('a TF.js weight shard of the wrong size rejects with a LoadError naming the shard and both sizes, and is not cached', async ({ sdk }) => {
+test('a TF.js weight shard of the wrong size rejects with a LoadError naming the shard and both sizes, and is not cached', async ({
+  sdk,
+}) => {
   const url = faulty('shortonce@shard2of2.bin', 'test/models/out/tfjs/mlp/model.json');
   const first = await tryLoad(sdk, url);
-  expect(first).toMatchObject({ ok: false, error: { name: 'LoadError', source: expect.stringMatching(/\/group1-shard2of2\.bin$/) } });
+  expect(first).toMatchObject({
+    ok: false,
+    error: { name: 'LoadError', source: expect.stringMatching(/\/group1-shard2of2\.bin$/) },
+  });
   const message = first.ok ? '' : first.error.message;
   expect(message).toContain(first.ok ? '' : first.error.source);
   expect(message).toContain(`has ${Math.floor(shardBytes / 2)} bytes where the manifest's weights need ${shardBytes}`);
   expect(await tryLoad(sdk, url)).toEqual({ ok: true, values: 4 });
 });
 
-test('a download that stalls, before its headers or halfway through its body, fails after stallTimeoutMs with a LoadError naming the URL', async ({ sdk }) => {
+test('a download that stalls, before its headers or halfway through its body, fails after stallTimeoutMs with a LoadError naming the URL', async ({
+  sdk,
+}) => {
   for (const kind of ['stall', 'stallbody']) {
     const url = faulty(kind, mlpPath);
     const result = await tryLoad(sdk, url, { stallTimeoutMs: 1500 });
-    expect(result).toMatchObject({ ok: false, error: { name: 'LoadError', source: expect.stringMatching(/\/mlp\.onnx$/) } });
+    expect(result).toMatchObject({
+      ok: false,
+      error: { name: 'LoadError', source: expect.stringMatching(/\/mlp\.onnx$/) },
+    });
     expect(result.ok || result.error.message).toMatch(/mlp\.onnx stalled: no data for 1500 ms/);
   }
 });
 
-test('stalled downloads release their connections: after seven stall, the page still reaches its server', async ({ sdk }) => {
+test('stalled downloads release their connections: after seven stall, the page still reaches its server', async ({
+  sdk,
+}) => {
   const urls = Array.from({ length: 7 }, () => faulty('stall', mlpPath));
   const results = await Promise.all(urls.map((url) => tryLoad(sdk, url, { stallTimeoutMs: 1500 })));
   expect(results.map((result) => result.ok || result.error.name)).toEqual(urls.map(() => 'LoadError'));
   // Chromium keeps six connections per host: had the stalled ones been kept, this would queue forever.
   const status = await sdk.page.evaluate(() =>
-    Promise.race([fetch('esm.html', { cache: 'no-store' }).then((r) => r.status), new Promise((done) => setTimeout(() => done('still waiting'), 5000))]),
+    Promise.race([
+      fetch('esm.html', { cache: 'no-store' }).then((r) => r.status),
+      new Promise((done) => setTimeout(() => done('still waiting'), 5000)),
+    ]),
   );
   expect(status).toBe(200);
 });
 
-test('cancelled loads abort their downloads: after seven loads of a stalling server time out, the page still reaches it', async ({ sdk }) => {
+test('cancelled loads abort their downloads: after seven loads of a stalling server time out, the page still reaches it', async ({
+  sdk,
+}) => {
   const urls = Array.from({ length: 7 }, () => faulty('stall', mlpPath));
   // The stall deadline is far off: only the cancellation can free the connections.
   const results = await Promise.all(urls.map((url) => tryLoad(sdk, url, { stallTimeoutMs: 600_000, timeoutMs: 500 })));
   expect(results.map((result) => result.ok || result.error.name)).toEqual(urls.map(() => 'AbortError'));
   const status = await sdk.page.evaluate(() =>
-    Promise.race([fetch('esm.html', { cache: 'no-store' }).then((r) => r.status), new Promise((done) => setTimeout(() => done('still waiting'), 5000))]),
+    Promise.race([
+      fetch('esm.html', { cache: 'no-store' }).then((r) => r.status),
+      new Promise((done) => setTimeout(() => done('still waiting'), 5000)),
+    ]),
   );
   expect(status).toBe(200);
 });
@@ -142,7 +174,10 @@ test('cancelled loads abort their downloads: after seven loads of a stalling ser
 test('a runtime binary whose download stalled once is fetched again by the next load', async ({ sdk }) => {
   const baseUrl = faulty('stallonce@.wasm', 'dist/');
   const first = await tryLoad(sdk, sdk.modelUrl('mlp'), { baseUrl, stallTimeoutMs: 1500 });
-  expect(first).toMatchObject({ ok: false, error: { name: 'LoadError', source: expect.stringMatching(/\/ort\/ort-wasm-simd-threaded(\.asyncify)?\.wasm$/) } });
+  expect(first).toMatchObject({
+    ok: false,
+    error: { name: 'LoadError', source: expect.stringMatching(/\/ort\/ort-wasm-simd-threaded(\.asyncify)?\.wasm$/) },
+  });
   expect(first.ok || first.error.message).toContain('stalled');
   expect(await tryLoad(sdk, sdk.modelUrl('mlp'), { baseUrl, stallTimeoutMs: 1500 })).toEqual({ ok: true, values: 4 });
 });
@@ -150,14 +185,20 @@ test('a runtime binary whose download stalled once is fetched again by the next 
 test('a runtime module that failed once (HTTP 500) is imported again by the next load', async ({ sdk }) => {
   const baseUrl = faulty('500once@.min.mjs', 'dist/');
   const first = await tryLoad(sdk, sdk.modelUrl('mlp'), { baseUrl });
-  expect(first).toMatchObject({ ok: false, error: { name: 'LoadError', source: expect.stringMatching(/\/ort\/ort\.(wasm|webgpu)\.min\.mjs$/) } });
+  expect(first).toMatchObject({
+    ok: false,
+    error: { name: 'LoadError', source: expect.stringMatching(/\/ort\/ort\.(wasm|webgpu)\.min\.mjs$/) },
+  });
   expect(await tryLoad(sdk, sdk.modelUrl('mlp'), { baseUrl })).toEqual({ ok: true, values: 4 });
 });
 
 test('a runtime module whose download stalled once is imported again by the next load', async ({ sdk }) => {
   const baseUrl = faulty('stallonce@.min.mjs', 'dist/');
   const first = await tryLoad(sdk, sdk.modelUrl('mlp'), { baseUrl, stallTimeoutMs: 1500 });
-  expect(first).toMatchObject({ ok: false, error: { name: 'LoadError', source: expect.stringMatching(/\/ort\/ort\.(wasm|webgpu)\.min\.mjs$/) } });
+  expect(first).toMatchObject({
+    ok: false,
+    error: { name: 'LoadError', source: expect.stringMatching(/\/ort\/ort\.(wasm|webgpu)\.min\.mjs$/) },
+  });
   expect(first.ok || first.error.message).toContain('1500 ms');
   expect(await tryLoad(sdk, sdk.modelUrl('mlp'), { baseUrl, stallTimeoutMs: 1500 })).toEqual({ ok: true, values: 4 });
 });
@@ -189,11 +230,19 @@ test("a bare 'Failed to fetch' becomes a LoadError that names the URL and says w
   expect(message).toContain('check that the server is reachable');
 });
 
-test('integrity on a page that is not a secure context rejects with an InputError saying SubtleCrypto needs https', async ({ baseURL }) => {
+test('integrity on a page that is not a secure context rejects with an InputError saying SubtleCrypto needs https', async ({
+  baseURL,
+}) => {
   const port = new URL(baseURL!).port;
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless=new', '--no-sandbox', '--disable-quic', '--no-first-run', '--host-resolver-rules=MAP insecure.test 127.0.0.1'],
+    args: [
+      '--headless=new',
+      '--no-sandbox',
+      '--disable-quic',
+      '--no-first-run',
+      '--host-resolver-rules=MAP insecure.test 127.0.0.1',
+    ],
   });
   try {
     const page = await browser.newPage();
@@ -202,10 +251,14 @@ test('integrity on a page that is not a secure context rejects with an InputErro
     const error = await page.evaluate(async () => {
       if (window.isSecureContext) return 'the page is a secure context';
       const integrity = 'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=';
-      return window.webinfer.load('../models/out/mlp.onnx', { integrity, backend: 'wasm' }).then(() => 'loaded', window.harness.error);
+      return window.webinfer
+        .load('../models/out/mlp.onnx', { integrity, backend: 'wasm' })
+        .then(() => 'loaded', window.harness.error);
     });
     expect(error).toMatchObject({ name: 'InputError' });
-    expect((error as { message: string }).message).toContain('integrity needs SubtleCrypto, which exists only in secure contexts (https or localhost)');
+    expect((error as { message: string }).message).toContain(
+      'integrity needs SubtleCrypto, which exists only in secure contexts (https or localhost)',
+    );
   } finally {
     await browser.close();
   }

@@ -54,7 +54,12 @@ export class Sdk {
       async ({ key, source, options }) => {
         const model = await window.webinfer.load(source, options);
         window.harness.models[key] = model;
-        return { backend: model.backend, backendReason: model.backendReason, inputs: model.inputs, outputs: model.outputs };
+        return {
+          backend: model.backend,
+          backendReason: model.backendReason,
+          inputs: model.inputs,
+          outputs: model.outputs,
+        };
       },
       { key, source, options: { backend: this.setup.backend, ...options } },
     );
@@ -77,7 +82,10 @@ export class Sdk {
 }
 
 export const test = base.extend<{ entry: Entry; sdk: Sdk }, { setup: Setup }>({
-  setup: [{ isolated: true, webgpuFlag: false, backend: 'auto', expectBackend: 'wasm' }, { option: true, scope: 'worker' }],
+  setup: [
+    { isolated: true, webgpuFlag: false, backend: 'auto', expectBackend: 'wasm' },
+    { option: true, scope: 'worker' },
+  ],
   entry: ['esm', { option: true }],
   sdk: async ({ page, setup, entry, baseURL }, use) => {
     const requests: string[] = [];

@@ -4,10 +4,30 @@ import { featuresFor, maxAbsDiff, mlp } from './reference.js';
 // Ways to break a good feeds object for mlp.onnx (input 'features' float32 [batch, 8]); the page
 // builds each one, so they are real typed arrays, detached buffers and SharedArrayBuffers.
 const mutations = [
-  'null-feeds', 'array-feeds', 'unknown-name', 'missing-input', 'wrong-dtype', 'unknown-dtype', 'plain-array',
-  'wrong-array-type', 'string-data', 'no-data', 'negative-dim', 'fractional-dim', 'nan-dim', 'infinite-dim',
-  'string-dim', 'dims-not-array', 'wrong-rank', 'wrong-fixed-dim', 'short-data', 'long-data', 'overflowing-dims',
-  'detached', 'shared-buffer', 'tensor-null',
+  'null-feeds',
+  'array-feeds',
+  'unknown-name',
+  'missing-input',
+  'wrong-dtype',
+  'unknown-dtype',
+  'plain-array',
+  'wrong-array-type',
+  'string-data',
+  'no-data',
+  'negative-dim',
+  'fractional-dim',
+  'nan-dim',
+  'infinite-dim',
+  'string-dim',
+  'dims-not-array',
+  'wrong-rank',
+  'wrong-fixed-dim',
+  'short-data',
+  'long-data',
+  'overflowing-dims',
+  'detached',
+  'shared-buffer',
+  'tensor-null',
 ] as const;
 
 /** A small seeded PRNG (mulberry32): the same seed gives the same plan on every run. */
@@ -42,22 +62,32 @@ function plan(seed: number, bad: number, good: number): Step[] {
   return steps;
 }
 
-test('1,000 seeded bad feeds interleaved with good ones: each bad one is an InputError, each good one is right, the worker lives', async ({ sdk }) => {
+test('1,000 seeded bad feeds interleaved with good ones: each bad one is an InputError, each good one is right, the worker lives', async ({
+  sdk,
+}) => {
   const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 1e9);
   test.info().annotations.push({ type: 'fuzz seed', description: String(seed) });
   const steps = plan(seed, 1000, 250);
   await sdk.load('mlp', sdk.modelUrl('mlp'));
   const outcomes = await sdk.page.evaluate(async (steps) => {
     const model = window.harness.models.mlp!;
-    const good = (rows: number[][]) => ({ dtype: 'float32' as const, dims: [rows.length, 8], data: new Float32Array(rows.flat()) });
-    const tensor = (dims: unknown, data: unknown = new Float32Array(8)) => ({ features: { dtype: 'float32', dims, data } });
+    const good = (rows: number[][]) => ({
+      dtype: 'float32' as const,
+      dims: [rows.length, 8],
+      data: new Float32Array(rows.flat()),
+    });
+    const tensor = (dims: unknown, data: unknown = new Float32Array(8)) => ({
+      features: { dtype: 'float32', dims, data },
+    });
     const detached = () => {
       const data = new Float32Array(8);
       structuredClone(data.buffer, { transfer: [data.buffer] });
       return tensor([1, 8], data);
     };
     const shared = () =>
-      typeof SharedArrayBuffer === 'function' ? tensor([1, 8], new Float32Array(new SharedArrayBuffer(32))) : tensor([1, 8], [0]);
+      typeof SharedArrayBuffer === 'function'
+        ? tensor([1, 8], new Float32Array(new SharedArrayBuffer(32)))
+        : tensor([1, 8], [0]);
     const builders: Record<string, () => unknown> = {
       'null-feeds': () => null,
       'array-feeds': () => [tensor([1, 8])],
@@ -65,7 +95,11 @@ test('1,000 seeded bad feeds interleaved with good ones: each bad one is an Inpu
       'missing-input': () => ({}),
       'wrong-dtype': () => ({ features: { dtype: 'float16', dims: [1, 8], data: new Uint16Array(8) } }),
       'unknown-dtype': () => ({ features: { dtype: 'complex64', dims: [1, 8], data: new Float32Array(8) } }),
-      'plain-array': () => tensor([1, 8], Array.from({ length: 8 }, () => 0)),
+      'plain-array': () =>
+        tensor(
+          [1, 8],
+          Array.from({ length: 8 }, () => 0),
+        ),
       'wrong-array-type': () => tensor([1, 8], new Float64Array(8)),
       'string-data': () => tensor([1, 8], '01234567'),
       'no-data': () => ({ features: { dtype: 'float32', dims: [1, 8] } }),
@@ -86,7 +120,9 @@ test('1,000 seeded bad feeds interleaved with good ones: each bad one is an Inpu
     };
     const calls = steps.map((step) =>
       'good' in step
-        ? model.predict({ features: good(step.good) }).then((out) => ({ probs: Array.from(out.probs!.data as Float32Array) }))
+        ? model
+            .predict({ features: good(step.good) })
+            .then((out) => ({ probs: Array.from(out.probs!.data as Float32Array) }))
         : model.predict(builders[step.bad]!() as never).then(
             () => ({ resolved: step.bad }),
             (error) => ({ ...window.harness.error(error), isClass: error instanceof window.webinfer.InputError }),

@@ -23,7 +23,10 @@ test.afterAll(async () => {
   await server?.close();
 });
 
-test('after one online visit the demo reloads and predicts offline, from the service worker and the cache', async ({ page, context }) => {
+test('after one online visit the demo reloads and predicts offline, from the service worker and the cache', async ({
+  page,
+  context,
+}) => {
   const requests: string[] = [];
   page.on('request', (request) => requests.push(request.url()));
   await page.goto(`${origin}/`);
@@ -32,7 +35,9 @@ test('after one online visit the demo reloads and predicts offline, from the ser
   await page.evaluate(async () => {
     await navigator.serviceWorker.ready;
     if (navigator.serviceWorker.controller === null) {
-      await new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }));
+      await new Promise((resolve) =>
+        navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }),
+      );
     }
   });
 
@@ -48,6 +53,9 @@ test('after one online visit the demo reloads and predicts offline, from the ser
   await page.locator('#flip').check();
   await expect(page.locator('#result')).toHaveAttribute('data-label', 'upside down', { timeout: 10_000 });
   // blob: URLs (worker code made in the page) carry the page's origin too.
-  expect(requests.filter((url) => new URL(url).origin !== origin), 'requests to another origin').toEqual([]);
+  expect(
+    requests.filter((url) => new URL(url).origin !== origin),
+    'requests to another origin',
+  ).toEqual([]);
   await context.setOffline(false);
 });

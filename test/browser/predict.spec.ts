@@ -31,8 +31,18 @@ for (const entry of entries) {
       expect(Object.keys(out).sort()).toEqual(['logits', 'probs']);
       expect(out.probs).toMatchObject({ dtype: 'float32', dims: [3, 4], type: 'Float32Array' });
       const expected = rows.map(mlp);
-      expect(maxAbsDiff(out.logits!.data, expected.flatMap((e) => e.logits))).toBeLessThan(tolerance(backend));
-      expect(maxAbsDiff(out.probs!.data, expected.flatMap((e) => e.probs))).toBeLessThan(tolerance(backend));
+      expect(
+        maxAbsDiff(
+          out.logits!.data,
+          expected.flatMap((e) => e.logits),
+        ),
+      ).toBeLessThan(tolerance(backend));
+      expect(
+        maxAbsDiff(
+          out.probs!.data,
+          expected.flatMap((e) => e.probs),
+        ),
+      ).toBeLessThan(tolerance(backend));
     });
 
     test('int64 inputs give int64 and bool outputs, two outputs from one run', async ({ sdk }) => {
@@ -68,7 +78,12 @@ for (const entry of entries) {
       expect(out.i32_out).toMatchObject({ dtype: 'int32', type: 'Int32Array', data: [-2147483648, -1, 0, 2147483647] });
       expect(out.u8_out).toMatchObject({ dtype: 'uint8', type: 'Uint8Array', data: [0, 1, 128, 255] });
       expect(out.i8_out).toMatchObject({ dtype: 'int8', type: 'Int8Array', data: [-128, -1, 0, 127] });
-      expect(out.f16_out).toMatchObject({ dtype: 'float16', dims: [2, 2], type: 'Uint16Array', data: [0x3c00, 0xc000, 0x7bff, 0x7c00] });
+      expect(out.f16_out).toMatchObject({
+        dtype: 'float16',
+        dims: [2, 2],
+        type: 'Uint16Array',
+        data: [0x3c00, 0xc000, 0x7bff, 0x7c00],
+      });
       expect(out.flag_out).toMatchObject({ dtype: 'bool', type: 'Uint8Array', data: [1, 0, 0, 1] });
     });
 
@@ -78,7 +93,9 @@ for (const entry of entries) {
       const out = await sdk.page.evaluate(async () => {
         const neg = window.harness.models.neg!;
         const one = await neg.predict({ x: { dtype: 'float32', dims: [1, 3], data: new Float32Array([1, 2, 3]) } });
-        const two = await neg.predict({ x: { dtype: 'float32', dims: [2, 3], data: new Float32Array([1, -1, 0.5, 4, 5, 6]) } });
+        const two = await neg.predict({
+          x: { dtype: 'float32', dims: [2, 3], data: new Float32Array([1, -1, 0.5, 4, 5, 6]) },
+        });
         return [window.harness.plain(one).y, window.harness.plain(two).y];
       });
       expect(out[0]).toMatchObject({ dims: [1, 3], data: [-1, -2, -3] });
@@ -86,44 +103,59 @@ for (const entry of entries) {
     });
 
     test('a model loads from an ArrayBuffer and from a Uint8Array, as well as from a URL', async ({ sdk }) => {
-      const results = await sdk.page.evaluate(async ({ url, backend }) => {
-        const bytes = await (await fetch(url)).arrayBuffer();
-        const copy = bytes.slice(0);
-        const padded = new Uint8Array(bytes.byteLength + 16);
-        padded.set(new Uint8Array(bytes), 8);
-        const view = padded.subarray(8, 8 + bytes.byteLength);
-        const fromBuffer = await window.webinfer.load(bytes, { backend });
-        const fromView = await window.webinfer.load(view, { backend });
-        const x = () => ({ x: { dtype: 'float32' as const, dims: [1, 4], data: new Float32Array([1, 2, 3, 4]) } });
-        return {
-          bufferDetached: bytes.byteLength === 0,
-          viewKept: padded.byteLength === copy.byteLength + 16,
-          fromBuffer: Array.from((await fromBuffer.predict(x())).y!.data as Float32Array),
-          fromView: Array.from((await fromView.predict(x())).y!.data as Float32Array),
-        };
-      }, { url: sdk.modelUrl('fixed'), backend: sdk.setup.backend });
-      expect(results).toEqual({ bufferDetached: true, viewKept: true, fromBuffer: [2, 4, 6, 8], fromView: [2, 4, 6, 8] });
+      const results = await sdk.page.evaluate(
+        async ({ url, backend }) => {
+          const bytes = await (await fetch(url)).arrayBuffer();
+          const copy = bytes.slice(0);
+          const padded = new Uint8Array(bytes.byteLength + 16);
+          padded.set(new Uint8Array(bytes), 8);
+          const view = padded.subarray(8, 8 + bytes.byteLength);
+          const fromBuffer = await window.webinfer.load(bytes, { backend });
+          const fromView = await window.webinfer.load(view, { backend });
+          const x = () => ({ x: { dtype: 'float32' as const, dims: [1, 4], data: new Float32Array([1, 2, 3, 4]) } });
+          return {
+            bufferDetached: bytes.byteLength === 0,
+            viewKept: padded.byteLength === copy.byteLength + 16,
+            fromBuffer: Array.from((await fromBuffer.predict(x())).y!.data as Float32Array),
+            fromView: Array.from((await fromView.predict(x())).y!.data as Float32Array),
+          };
+        },
+        { url: sdk.modelUrl('fixed'), backend: sdk.setup.backend },
+      );
+      expect(results).toEqual({
+        bufferDetached: true,
+        viewKept: true,
+        fromBuffer: [2, 4, 6, 8],
+        fromView: [2, 4, 6, 8],
+      });
     });
 
-    test('an input that covers its whole buffer is transferred; a view into a larger buffer is copied', async ({ sdk }) => {
+    test('an input that covers its whole buffer is transferred; a view into a larger buffer is copied', async ({
+      sdk,
+    }) => {
       await sdk.load('mlp', sdk.modelUrl('mlp'));
-      const seen = await sdk.page.evaluate(async (rows) => {
-        const model = window.harness.models.mlp!;
-        const whole = new Float32Array(rows[0]!);
-        const big = new Float32Array(64);
-        big.set(rows[1]!, 16);
-        const view = big.subarray(16, 24);
-        const a = await model.predict({ features: { dtype: 'float32', dims: [1, 8], data: whole } });
-        const b = await model.predict({ features: { dtype: 'float32', dims: [1, 8], data: view } });
-        return {
-          wholeLength: whole.length,
-          bigLength: big.length,
-          viewStill: Array.from(view),
-          outputsOwnTheirBuffers: [a.probs!, b.probs!].every((t) => t.data.byteOffset === 0 && t.data.byteLength === t.data.buffer.byteLength),
-          a: Array.from(a.probs!.data as Float32Array),
-          b: Array.from(b.probs!.data as Float32Array),
-        };
-      }, [featuresFor(10), featuresFor(11)]);
+      const seen = await sdk.page.evaluate(
+        async (rows) => {
+          const model = window.harness.models.mlp!;
+          const whole = new Float32Array(rows[0]!);
+          const big = new Float32Array(64);
+          big.set(rows[1]!, 16);
+          const view = big.subarray(16, 24);
+          const a = await model.predict({ features: { dtype: 'float32', dims: [1, 8], data: whole } });
+          const b = await model.predict({ features: { dtype: 'float32', dims: [1, 8], data: view } });
+          return {
+            wholeLength: whole.length,
+            bigLength: big.length,
+            viewStill: Array.from(view),
+            outputsOwnTheirBuffers: [a.probs!, b.probs!].every(
+              (t) => t.data.byteOffset === 0 && t.data.byteLength === t.data.buffer.byteLength,
+            ),
+            a: Array.from(a.probs!.data as Float32Array),
+            b: Array.from(b.probs!.data as Float32Array),
+          };
+        },
+        [featuresFor(10), featuresFor(11)],
+      );
       expect(seen.wholeLength).toBe(0);
       expect(seen.bigLength).toBe(64);
       expect(seen.viewStill).toEqual(featuresFor(11));
@@ -134,7 +166,9 @@ for (const entry of entries) {
   });
 }
 
-test('an array and a view into the same buffer, in one predictBatch call, each send their own values', async ({ sdk }) => {
+test('an array and a view into the same buffer, in one predictBatch call, each send their own values', async ({
+  sdk,
+}) => {
   await sdk.load('sum', sdk.modelUrl('two_inputs'));
   const sums = await sdk.page.evaluate(async () => {
     const model = window.harness.models.sum!;

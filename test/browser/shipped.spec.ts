@@ -7,7 +7,11 @@ const typesDir = new URL('../../dist/types/', import.meta.url).pathname;
 
 function declarationFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory() ? declarationFiles(join(dir, entry.name)) : entry.name.endsWith('.d.ts') ? [join(dir, entry.name)] : [],
+    entry.isDirectory()
+      ? declarationFiles(join(dir, entry.name))
+      : entry.name.endsWith('.d.ts')
+        ? [join(dir, entry.name)]
+        : [],
   );
 }
 

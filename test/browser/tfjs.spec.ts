@@ -25,7 +25,11 @@ interface Image {
 const images: Record<string, (batch: number, seed: number) => Image> = {
   liveness: (n, seed) => ({ dtype: 'float32', dims: [n, 32, 32, 3], data: pseudoImage(n * 32 * 32 * 3, seed) }),
   emotion: (n, seed) => ({ dtype: 'float32', dims: [n, 64, 64, 1], data: pseudoImage(n * 64 * 64, seed) }),
-  'movenet-lightning': (n, seed) => ({ dtype: 'int32', dims: [n, 192, 192, 3], data: pseudoImage(n * 192 * 192 * 3, seed, 0, 256, true) }),
+  'movenet-lightning': (n, seed) => ({
+    dtype: 'int32',
+    dims: [n, 192, 192, 3],
+    data: pseudoImage(n * 192 * 192 * 3, seed, 0, 256, true),
+  }),
 };
 
 /** Runs model `key` on one input in the page; returns its outputs as plain data. */
@@ -33,7 +37,9 @@ async function predictImage(sdk: Sdk, key: string, input: string, image: Image) 
   return sdk.page.evaluate(
     async ({ key, input, image }) => {
       const data = image.dtype === 'int32' ? new Int32Array(image.data) : new Float32Array(image.data);
-      const out = await window.harness.models[key]!.predict({ [input]: { dtype: image.dtype, dims: image.dims, data } as never });
+      const out = await window.harness.models[key]!.predict({
+        [input]: { dtype: image.dtype, dims: image.dims, data } as never,
+      });
       return window.harness.plain(out);
     },
     { key, input, image },
@@ -50,8 +56,16 @@ for (const entry of entries) {
         sdk.page.evaluate(
           async ({ url, rows, backend }) => {
             const model = await window.webinfer.load(url, { backend });
-            const out = await model.predict({ features: { dtype: 'float32', dims: [3, 8], data: new Float32Array(rows.flat()) } });
-            const summary = { engine: model.engine, backend: model.backend, inputs: model.inputs, outputs: model.outputs, out: window.harness.plain(out) };
+            const out = await model.predict({
+              features: { dtype: 'float32', dims: [3, 8], data: new Float32Array(rows.flat()) },
+            });
+            const summary = {
+              engine: model.engine,
+              backend: model.backend,
+              inputs: model.inputs,
+              outputs: model.outputs,
+              out: window.harness.plain(out),
+            };
             await model.dispose();
             return summary;
           },
@@ -72,8 +86,18 @@ for (const entry of entries) {
       const expected = rows.map((row) => mlp(row));
       for (const result of [onnx, tfjs]) {
         expect(result.out.probs).toMatchObject({ dtype: 'float32', dims: [3, 4], type: 'Float32Array' });
-        expect(maxAbsDiff(result.out.logits!.data, expected.flatMap((e) => e.logits))).toBeLessThan(1e-4);
-        expect(maxAbsDiff(result.out.probs!.data, expected.flatMap((e) => e.probs))).toBeLessThan(1e-4);
+        expect(
+          maxAbsDiff(
+            result.out.logits!.data,
+            expected.flatMap((e) => e.logits),
+          ),
+        ).toBeLessThan(1e-4);
+        expect(
+          maxAbsDiff(
+            result.out.probs!.data,
+            expected.flatMap((e) => e.probs),
+          ),
+        ).toBeLessThan(1e-4);
       }
     });
   });
@@ -89,21 +113,34 @@ test.describe('TF.js graph models', () => {
       test.slow(onSwiftShader(sdk));
       const model = await sdk.load(name, human(name));
       expect(model.backend).toBe(sdk.setup.expectBackend);
-      expect(model.inputs).toEqual([{ name: input, dtype: images[name]!(1, 0).dtype, shape: name === 'movenet-lightning' ? [1, 192, 192, 3] : [-1, ...images[name]!(1, 0).dims.slice(1)] }]);
+      expect(model.inputs).toEqual([
+        {
+          name: input,
+          dtype: images[name]!(1, 0).dtype,
+          shape: name === 'movenet-lightning' ? [1, 192, 192, 3] : [-1, ...images[name]!(1, 0).dims.slice(1)],
+        },
+      ]);
       const image = images[name]!(batch, 7);
-      const [actual, expected] = await Promise.all([predictImage(sdk, name, input, image), referenceOutput(name, image)]);
+      const [actual, expected] = await Promise.all([
+        predictImage(sdk, name, input, image),
+        referenceOutput(name, image),
+      ]);
       const [output] = Object.values(actual);
       expect(output!.dims).toEqual(expected.dims);
       expect(maxAbsDiff(output!.data, expected.data)).toBeLessThan(tolerance(sdk));
     });
   }
 
-  test('256 concurrent calls with distinct inputs on the layers model each get their own result, in fewer engine runs', async ({ sdk }) => {
+  test('256 concurrent calls with distinct inputs on the layers model each get their own result, in fewer engine runs', async ({
+    sdk,
+  }) => {
     await sdk.load('mlp', mlpLayers);
     const rows = Array.from({ length: 256 }, (_, i) => featuresFor(2000 + i));
     const { results, stats } = await sdk.page.evaluate(async (rows) => {
       const model = window.harness.models.mlp!;
-      const calls = rows.map((row) => model.predict({ features: { dtype: 'float32', dims: [1, 8], data: new Float32Array(row) } }));
+      const calls = rows.map((row) =>
+        model.predict({ features: { dtype: 'float32', dims: [1, 8], data: new Float32Array(row) } }),
+      );
       const outputs = await Promise.all(calls);
       return { results: outputs.map((out) => Array.from(out.probs!.data as Float32Array)), stats: await model.stats() };
     }, rows);
@@ -113,8 +150,13 @@ test.describe('TF.js graph models', () => {
     expect(stats.largestRun).toBeGreaterThan(1);
   });
 
-  test('200 concurrent calls with distinct inputs on liveness each get their own result, in fewer engine runs', async ({ sdk }) => {
-    test.skip(onSwiftShader(sdk), 'each new batch size compiles new shaders: minutes on SwiftShader; the layers model covers WebGPU');
+  test('200 concurrent calls with distinct inputs on liveness each get their own result, in fewer engine runs', async ({
+    sdk,
+  }) => {
+    test.skip(
+      onSwiftShader(sdk),
+      'each new batch size compiles new shaders: minutes on SwiftShader; the layers model covers WebGPU',
+    );
     await sdk.load('liveness', human('liveness'));
     const calls = 200;
     const batch = images.liveness!(calls, 11);
@@ -124,21 +166,34 @@ test.describe('TF.js graph models', () => {
         const model = window.harness.models.liveness!;
         const all = new Float32Array(data);
         const pending = Array.from({ length: calls }, (_, i) =>
-          model.predict({ conv2d_1_input: { dtype: 'float32', dims: [1, 32, 32, 3], data: all.slice(i * rowLength, (i + 1) * rowLength) } }),
+          model.predict({
+            conv2d_1_input: {
+              dtype: 'float32',
+              dims: [1, 32, 32, 3],
+              data: all.slice(i * rowLength, (i + 1) * rowLength),
+            },
+          }),
         );
         const outputs = await Promise.all(pending);
-        return { results: outputs.map((out) => Array.from(out.Identity!.data as Float32Array)), stats: await model.stats() };
+        return {
+          results: outputs.map((out) => Array.from(out.Identity!.data as Float32Array)),
+          stats: await model.stats(),
+        };
       },
       { data: batch.data, rowLength, calls },
     );
     const expected = await referenceOutput('liveness', batch);
-    results.forEach((probs, i) => expect(maxAbsDiff(probs, expected.data.slice(i * 2, i * 2 + 2))).toBeLessThan(tolerance(sdk)));
+    results.forEach((probs, i) =>
+      expect(maxAbsDiff(probs, expected.data.slice(i * 2, i * 2 + 2))).toBeLessThan(tolerance(sdk)),
+    );
     expect(stats.requests).toBe(calls);
     expect(stats.runs).toBeLessThan(calls);
     expect(stats.largestRun).toBeGreaterThan(1);
   });
 
-  test('movenet (int32 input, batch fixed at 1) runs concurrent calls one at a time, each correctly', async ({ sdk }) => {
+  test('movenet (int32 input, batch fixed at 1) runs concurrent calls one at a time, each correctly', async ({
+    sdk,
+  }) => {
     test.slow(onSwiftShader(sdk));
     const info = await sdk.load('movenet', human('movenet-lightning'));
     expect(info.outputs).toEqual([{ name: 'Identity', dtype: 'float32', shape: [1, 1, 17, 3] }]);
@@ -146,13 +201,20 @@ test.describe('TF.js graph models', () => {
     const { results, stats } = await sdk.page.evaluate(async (inputs) => {
       const model = window.harness.models.movenet!;
       const outputs = await Promise.all(
-        inputs.map((image) => model.predict({ input: { dtype: 'int32', dims: image.dims, data: new Int32Array(image.data) } })),
+        inputs.map((image) =>
+          model.predict({ input: { dtype: 'int32', dims: image.dims, data: new Int32Array(image.data) } }),
+        ),
       );
-      return { results: outputs.map((out) => Array.from(out.Identity!.data as Float32Array)), stats: await model.stats() };
+      return {
+        results: outputs.map((out) => Array.from(out.Identity!.data as Float32Array)),
+        stats: await model.stats(),
+      };
     }, inputs);
     expect(stats).toMatchObject({ runs: 3, requests: 3, largestRun: 1 });
     for (const [i, image] of inputs.entries()) {
-      expect(maxAbsDiff(results[i]!, (await referenceOutput('movenet-lightning', image)).data)).toBeLessThan(tolerance(sdk));
+      expect(maxAbsDiff(results[i]!, (await referenceOutput('movenet-lightning', image)).data)).toBeLessThan(
+        tolerance(sdk),
+      );
     }
   });
 });
@@ -162,7 +224,11 @@ test.describe('TF.js engine behaviour', () => {
     await sdk.load('emotion', human('emotion'));
     const outcome = await sdk.page.evaluate(async () => {
       const model = window.harness.models.emotion!;
-      const good = () => ({ dtype: 'float32' as const, dims: [1, 64, 64, 1], data: new Float32Array(64 * 64).fill(0.5) });
+      const good = () => ({
+        dtype: 'float32' as const,
+        dims: [1, 64, 64, 1],
+        data: new Float32Array(64 * 64).fill(0.5),
+      });
       const bad = [
         { input_1: { dtype: 'int32', dims: [1, 64, 64, 1], data: new Int32Array(64 * 64) } },
         { input_1: { dtype: 'float32', dims: [1, 64, 64, 3], data: new Float32Array(64 * 64 * 3) } },
@@ -186,20 +252,27 @@ test.describe('TF.js engine behaviour', () => {
     expect(outcome.after).toEqual([1, 7]);
   });
 
-  test('the TF.js tensor count is the same before and after 1,000 predicts, and dispose() frees the weights', async ({ sdk }) => {
+  test('the TF.js tensor count is the same before and after 1,000 predicts, and dispose() frees the weights', async ({
+    sdk,
+  }) => {
     test.slow(onSwiftShader(sdk));
     await sdk.load('mlp', mlpLayers);
     await sdk.load('liveness', human('liveness'));
     const counts = await sdk.page.evaluate(async () => {
       const { mlp, liveness } = window.harness.models;
-      const features = () => ({ features: { dtype: 'float32' as const, dims: [1, 8], data: new Float32Array(8).fill(0.5) } });
-      const image = () => ({ conv2d_1_input: { dtype: 'float32' as const, dims: [1, 32, 32, 3], data: new Float32Array(3072).fill(0.5) } });
+      const features = () => ({
+        features: { dtype: 'float32' as const, dims: [1, 8], data: new Float32Array(8).fill(0.5) },
+      });
+      const image = () => ({
+        conv2d_1_input: { dtype: 'float32' as const, dims: [1, 32, 32, 3], data: new Float32Array(3072).fill(0.5) },
+      });
       await mlp!.predict(features());
       await liveness!.predict(image());
       const before = (await mlp!.stats()).engineTensors;
       // 900 calls in waves of 100 concurrent ones (coalesced runs and single runs), and 100 one by
       // one on the graph model (one batch size: SwiftShader compiles its shaders once).
-      for (let wave = 0; wave < 9; wave++) await Promise.all(Array.from({ length: 100 }, () => mlp!.predict(features())));
+      for (let wave = 0; wave < 9; wave++)
+        await Promise.all(Array.from({ length: 100 }, () => mlp!.predict(features())));
       for (let call = 0; call < 100; call++) await liveness!.predict(image());
       const after = (await mlp!.stats()).engineTensors;
       await liveness!.dispose();
@@ -217,14 +290,33 @@ test.describe('TF.js engine behaviour', () => {
         const base = new URL(url, document.baseURI);
         const modelJson = await (await fetch(base)).json();
         const shards = () =>
-          Promise.all(modelJson.weightsManifest[0].paths.map(async (p: string) => (await fetch(new URL(p, base))).arrayBuffer()));
-        const x = () => ({ features: { dtype: 'float32' as const, dims: [1, 8], data: new Float32Array([1, 2, 3, 4, 5, 6, 7, 8]) } });
+          Promise.all(
+            modelJson.weightsManifest[0].paths.map(async (p: string) => (await fetch(new URL(p, base))).arrayBuffer()),
+          );
+        const x = () => ({
+          features: { dtype: 'float32' as const, dims: [1, 8], data: new Float32Array([1, 2, 3, 4, 5, 6, 7, 8]) },
+        });
         const fromArtifacts = await window.webinfer.load({ modelJson, weights: await shards() }, { backend });
         const weightSpecs = modelJson.weightsManifest[0].weights;
         const weightData = await shards();
-        const fromHandler = await window.webinfer.load({ load: async () => ({ modelTopology: modelJson.modelTopology, format: modelJson.format, weightSpecs, weightData }) }, { backend });
-        const probs = async (model: typeof fromHandler) => Array.from((await model.predict(x())).probs!.data as Float32Array);
-        return { engine: fromArtifacts.engine, artifacts: await probs(fromArtifacts), handler: await probs(fromHandler) };
+        const fromHandler = await window.webinfer.load(
+          {
+            load: async () => ({
+              modelTopology: modelJson.modelTopology,
+              format: modelJson.format,
+              weightSpecs,
+              weightData,
+            }),
+          },
+          { backend },
+        );
+        const probs = async (model: typeof fromHandler) =>
+          Array.from((await model.predict(x())).probs!.data as Float32Array);
+        return {
+          engine: fromArtifacts.engine,
+          artifacts: await probs(fromArtifacts),
+          handler: await probs(fromHandler),
+        };
       },
       { url: mlpLayers, backend: sdk.setup.backend },
     );
@@ -238,7 +330,9 @@ test.describe('TF.js engine behaviour', () => {
     const info = await sdk.load('mlp', mlpLayers, { backend: 'cpu' });
     expect(info.backend).toBe('cpu');
     const probs = await sdk.page.evaluate(async () => {
-      const out = await window.harness.models.mlp!.predict({ features: { dtype: 'float32', dims: [1, 8], data: new Float32Array(8).fill(1) } });
+      const out = await window.harness.models.mlp!.predict({
+        features: { dtype: 'float32', dims: [1, 8], data: new Float32Array(8).fill(1) },
+      });
       return Array.from(out.probs!.data as Float32Array);
     });
     expect(maxAbsDiff(probs, mlp(Array(8).fill(1)).probs)).toBeLessThan(1e-5);
@@ -246,13 +340,18 @@ test.describe('TF.js engine behaviour', () => {
     expect(error).toMatchObject({ name: 'BackendUnavailableError', backend: 'cpu' });
   });
 
-  test('a missing weight shard, or a JSON file that is not a TF.js model, rejects load with a LoadError naming the file', async ({ sdk }) => {
+  test('a missing weight shard, or a JSON file that is not a TF.js model, rejects load with a LoadError naming the file', async ({
+    sdk,
+  }) => {
     const missing = await sdk.loadError(tfjsModel('missing-shard/model.json'));
     expect(missing).toMatchObject({ name: 'LoadError' });
     expect(missing.source).toMatch(/\/tfjs\/missing-shard\/no-such-shard\.bin$/);
     expect(missing.message).toContain('HTTP 404');
     const notTfjs = await sdk.page.evaluate(
-      (backend) => window.webinfer.load({ modelJson: { hello: 'world' }, weights: [] }, { backend }).then(() => null, window.harness.error),
+      (backend) =>
+        window.webinfer
+          .load({ modelJson: { hello: 'world' }, weights: [] }, { backend })
+          .then(() => null, window.harness.error),
       sdk.setup.backend,
     );
     expect(notTfjs).toMatchObject({ name: 'LoadError' });
@@ -263,12 +362,17 @@ test.describe('TF.js engine behaviour', () => {
 /** Bytes of the SDK's own files (dist/) a page fetched, by kind: what a user's visitors download. */
 function distBytes(requests: readonly string[]) {
   const root = join(import.meta.dirname, '..', '..');
-  const files = [...new Set(requests.map((url) => new URL(url).pathname.replace(/^\/(coi|plain)\//, '')))].filter((path) => path.startsWith('dist/'));
+  const files = [...new Set(requests.map((url) => new URL(url).pathname.replace(/^\/(coi|plain)\//, '')))].filter(
+    (path) => path.startsWith('dist/'),
+  );
   const sizes = files.map((path) => ({ path, bytes: statSync(join(root, path)).size }));
   return { files: sizes, total: sizes.reduce((sum, file) => sum + file.bytes, 0) };
 }
 
-test('a TF.js page never downloads onnxruntime-web, and an ONNX page never downloads TF.js', async ({ sdk, browser }) => {
+test('a TF.js page never downloads onnxruntime-web, and an ONNX page never downloads TF.js', async ({
+  sdk,
+  browser,
+}) => {
   await sdk.load('liveness', human('liveness'));
   const tfjsPage = distBytes(sdk.requests);
   const onnxSdk = await browser.newPage();
@@ -276,11 +380,16 @@ test('a TF.js page never downloads onnxruntime-web, and an ONNX page never downl
   onnxSdk.on('request', (request) => requests.push(request.url()));
   await onnxSdk.goto(sdk.page.url());
   await onnxSdk.waitForFunction(() => window.webinfer !== undefined);
-  await onnxSdk.evaluate(async (backend) => void (await window.webinfer.load('../models/out/mlp.onnx', { backend })), sdk.setup.backend);
+  await onnxSdk.evaluate(
+    async (backend) => void (await window.webinfer.load('../models/out/mlp.onnx', { backend })),
+    sdk.setup.backend,
+  );
   const onnxPage = distBytes(requests);
   await onnxSdk.close();
   expect(tfjsPage.files.map((f) => f.path).filter((path) => path.includes('/ort/'))).toEqual([]);
-  expect(tfjsPage.files.some((f) => /\/tfjs\/tfjs-backend-wasm.*\.wasm$/.test(f.path))).toBe(sdk.setup.expectBackend === 'wasm');
+  expect(tfjsPage.files.some((f) => /\/tfjs\/tfjs-backend-wasm.*\.wasm$/.test(f.path))).toBe(
+    sdk.setup.expectBackend === 'wasm',
+  );
   expect(onnxPage.files.map((f) => f.path).filter((path) => /tfjs/.test(path))).toEqual([]);
   const otherBackend = sdk.setup.expectBackend === 'wasm' ? 'tfjs-backend-webgpu' : 'tfjs-backend-wasm';
   expect(tfjsPage.files.map((f) => f.path).filter((path) => path.includes(otherBackend))).toEqual([]);
@@ -294,11 +403,16 @@ test('a TF.js page never downloads onnxruntime-web, and an ONNX page never downl
 test('a warm start of a TF.js model (page reloaded) fetches neither its files nor its wasm binary', async ({ sdk }) => {
   test.skip(sdk.setup.expectBackend !== 'wasm', 'the wasm binary is what this checks');
   const run = () =>
-    sdk.page.evaluate(async ({ url, backend }) => {
-      const model = await window.webinfer.load(url, { backend });
-      const out = await model.predict({ features: { dtype: 'float32', dims: [1, 8], data: new Float32Array(8).fill(0.5) } });
-      return Array.from(Object.values(out)[0]!.data as Float32Array);
-    }, { url: mlpLayers, backend: sdk.setup.backend });
+    sdk.page.evaluate(
+      async ({ url, backend }) => {
+        const model = await window.webinfer.load(url, { backend });
+        const out = await model.predict({
+          features: { dtype: 'float32', dims: [1, 8], data: new Float32Array(8).fill(0.5) },
+        });
+        return Array.from(Object.values(out)[0]!.data as Float32Array);
+      },
+      { url: mlpLayers, backend: sdk.setup.backend },
+    );
   const cold = await run();
   await sdk.page.reload();
   await sdk.page.waitForFunction(() => window.webinfer !== undefined);

@@ -26,9 +26,7 @@ function tensor(name, dataType, dims, values) {
 // A dim is a number (fixed), a string (symbolic dim_param) or null (unknown:
 // neither dim_value nor dim_param is set).
 function valueInfo(name, elemType, dims) {
-  const dim = dims.map((d) =>
-    typeof d === 'number' ? { dimValue: d } : typeof d === 'string' ? { dimParam: d } : {},
-  );
+  const dim = dims.map((d) => (typeof d === 'number' ? { dimValue: d } : typeof d === 'string' ? { dimParam: d } : {}));
   return { name, type: { tensorType: { elemType, shape: { dim } } } };
 }
 
@@ -113,27 +111,36 @@ save('two_inputs.onnx', {
 
 // Hostile models: a run whose length the caller picks (a Loop of `trips` iterations adding 1 to x;
 // a huge count never ends), and an output whose shape the caller picks (ConstantOfShape).
-const FLOAT_ONE = { name: 'value', type: onnx.AttributeProto.AttributeType.TENSOR, t: tensor('one', T.FLOAT, [1], [1]) };
+const FLOAT_ONE = {
+  name: 'value',
+  type: onnx.AttributeProto.AttributeType.TENSOR,
+  t: tensor('one', T.FLOAT, [1], [1]),
+};
 save('spin.onnx', {
   inputs: [valueInfo('trips', T.INT64, []), valueInfo('x', T.FLOAT, [1])],
   outputs: [valueInfo('y', T.FLOAT, [1])],
   nodes: [
-    node('Loop', ['trips', '', 'x'], ['y'], [
-      {
-        name: 'body',
-        type: onnx.AttributeProto.AttributeType.GRAPH,
-        g: {
-          name: 'add_one',
-          input: [valueInfo('i', T.INT64, []), valueInfo('cond_in', T.BOOL, []), valueInfo('v_in', T.FLOAT, [1])],
-          output: [valueInfo('cond_out', T.BOOL, []), valueInfo('v_out', T.FLOAT, [1])],
-          node: [
-            node('Identity', ['cond_in'], ['cond_out']),
-            node('Constant', [], ['step'], [FLOAT_ONE]),
-            node('Add', ['v_in', 'step'], ['v_out']),
-          ],
+    node(
+      'Loop',
+      ['trips', '', 'x'],
+      ['y'],
+      [
+        {
+          name: 'body',
+          type: onnx.AttributeProto.AttributeType.GRAPH,
+          g: {
+            name: 'add_one',
+            input: [valueInfo('i', T.INT64, []), valueInfo('cond_in', T.BOOL, []), valueInfo('v_in', T.FLOAT, [1])],
+            output: [valueInfo('cond_out', T.BOOL, []), valueInfo('v_out', T.FLOAT, [1])],
+            node: [
+              node('Identity', ['cond_in'], ['cond_out']),
+              node('Constant', [], ['step'], [FLOAT_ONE]),
+              node('Add', ['v_in', 'step'], ['v_out']),
+            ],
+          },
         },
-      },
-    ]),
+      ],
+    ),
   ],
 });
 
@@ -142,7 +149,6 @@ save('alloc.onnx', {
   outputs: [valueInfo('filled', T.FLOAT, ['d0', 'd1', 'd2'])],
   nodes: [node('ConstantOfShape', ['shape'], ['filled'], [FLOAT_ONE])],
 });
-
 
 // Symbolic dim 0, but not a batch: each output row depends on the rows before it (a running sum over
 // time), so rows of different callers must never share a run.
@@ -158,10 +164,15 @@ save('center_dim0.onnx', {
   inputs: [valueInfo('x', T.FLOAT, ['batch', 3])],
   outputs: [valueInfo('y', T.FLOAT, ['batch', 3])],
   nodes: [
-    node('ReduceMean', ['x'], ['mean'], [
-      { name: 'axes', type: onnx.AttributeProto.AttributeType.INTS, ints: [0] },
-      { name: 'keepdims', type: onnx.AttributeProto.AttributeType.INT, i: 1 },
-    ]),
+    node(
+      'ReduceMean',
+      ['x'],
+      ['mean'],
+      [
+        { name: 'axes', type: onnx.AttributeProto.AttributeType.INTS, ints: [0] },
+        { name: 'keepdims', type: onnx.AttributeProto.AttributeType.INT, i: 1 },
+      ],
+    ),
     node('Sub', ['x', 'mean'], ['y']),
   ],
 });
@@ -170,8 +181,20 @@ save('center_dim0.onnx', {
 save('gather_ids.onnx', {
   inputs: [valueInfo('ids', T.INT64, ['batch', 2])],
   outputs: [valueInfo('rows', T.FLOAT, ['batch', 2, 3])],
-  initializers: [tensor('table', T.FLOAT, [2, 3], [[1, 2, 3], [10, 20, 30]])],
-  nodes: [node('Gather', ['table', 'ids'], ['rows'], [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 0 }])],
+  initializers: [
+    tensor(
+      'table',
+      T.FLOAT,
+      [2, 3],
+      [
+        [1, 2, 3],
+        [10, 20, 30],
+      ],
+    ),
+  ],
+  nodes: [
+    node('Gather', ['table', 'ids'], ['rows'], [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 0 }]),
+  ],
 });
 
 console.log(`wrote 11 models to ${OUT_DIR}`);

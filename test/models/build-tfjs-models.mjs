@@ -75,7 +75,10 @@ function copyDirectTfjs(dir) {
   copyFileSync(join(dist('@tensorflow/tfjs-core'), 'tf-core.min.js'), join(dir, 'tf-core.min.js'));
   copyFileSync(join(dist('@tensorflow/tfjs-converter'), 'tf-converter.min.js'), join(dir, 'tf-converter.min.js'));
   copyFileSync(join(dist('@tensorflow/tfjs-backend-cpu'), 'tf-backend-cpu.min.js'), join(dir, 'tf-backend-cpu.min.js'));
-  copyFileSync(join(dist('@tensorflow/tfjs-backend-wasm'), 'tf-backend-wasm.min.js'), join(dir, 'tf-backend-wasm.min.js'));
+  copyFileSync(
+    join(dist('@tensorflow/tfjs-backend-wasm'), 'tf-backend-wasm.min.js'),
+    join(dir, 'tf-backend-wasm.min.js'),
+  );
   copyFileSync(join(dirname(fileURLToPath(import.meta.url)), 'tfjs-direct-worker.js'), join(dir, 'worker.js'));
 }
 

@@ -16,7 +16,9 @@ async function graphModel(name) {
     const json = JSON.parse(readFileSync(join(HUMAN_DIR, `${name}.json`), 'utf8'));
     const artifacts = await tf.io.getModelArtifactsForJSON(json, async (manifest) => [
       manifest.flatMap((group) => group.weights),
-      manifest.flatMap((group) => group.paths.map((path) => new Uint8Array(readFileSync(join(HUMAN_DIR, path))).buffer)),
+      manifest.flatMap((group) =>
+        group.paths.map((path) => new Uint8Array(readFileSync(join(HUMAN_DIR, path))).buffer),
+      ),
     ]);
     models.set(name, await loadGraphModel(tf.io.fromMemory(artifacts)));
   }

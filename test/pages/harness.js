@@ -3,12 +3,25 @@ window.harness = {
   plain(tensors) {
     const out = {};
     for (const [name, t] of Object.entries(tensors)) {
-      out[name] = { dtype: t.dtype, dims: [...t.dims], data: Array.from(t.data, (v) => (typeof v === 'bigint' ? String(v) : v)), type: t.data.constructor.name };
+      out[name] = {
+        dtype: t.dtype,
+        dims: [...t.dims],
+        data: Array.from(t.data, (v) => (typeof v === 'bigint' ? String(v) : v)),
+        type: t.data.constructor.name,
+      };
     }
     return out;
   },
   error(e) {
-    return { name: e?.name, message: e?.message, input: e?.input, output: e?.output, source: e?.source, backend: e?.backend, isError: e instanceof Error };
+    return {
+      name: e?.name,
+      message: e?.message,
+      input: e?.input,
+      output: e?.output,
+      source: e?.source,
+      backend: e?.backend,
+      isError: e instanceof Error,
+    };
   },
   models: {},
 };

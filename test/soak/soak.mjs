@@ -11,8 +11,17 @@ const server = await startServer(4176);
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
   // ForceEagerMeasureMemory: measureUserAgentSpecificMemory answers at once instead of at the next GC.
-  args: ['--headless=new', '--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--enable-blink-features=ForceEagerMeasureMemory', '--js-flags=--expose-gc'],
+  args: [
+    '--headless=new',
+    '--no-sandbox',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--enable-blink-features=ForceEagerMeasureMemory',
+    '--js-flags=--expose-gc',
+  ],
 });
 try {
   const page = await browser.newPage();
@@ -29,7 +38,9 @@ try {
         const model = window.harness.models.mlp;
         for (let done = 0; done < calls; done += concurrency) {
           const burst = Array.from({ length: Math.min(concurrency, calls - done) }, (_, i) =>
-            model.predict({ features: { dtype: 'float32', dims: [1, 8], data: new Float32Array(8).fill((done + i) % 7) } }),
+            model.predict({
+              features: { dtype: 'float32', dims: [1, 8], data: new Float32Array(8).fill((done + i) % 7) },
+            }),
           );
           await Promise.all(burst);
         }

@@ -1,14 +1,33 @@
 /// <reference types="@webgpu/types" />
 import { describe, expect, it } from 'vitest';
 import { BackendUnavailableError } from '../../src/shared/errors.js';
-import { chooseBackend, fallbacksAfter, type Capabilities, type WebGpuProbe } from '../../src/worker/engines/backends.js';
+import {
+  chooseBackend,
+  fallbacksAfter,
+  type Capabilities,
+  type WebGpuProbe,
+} from '../../src/worker/engines/backends.js';
 
-const hardwareGpu: WebGpuProbe = { available: true, adapter: {} as GPUAdapter, software: false, description: 'nvidia ampere' };
-const softwareGpu: WebGpuProbe = { available: true, adapter: {} as GPUAdapter, software: true, description: 'google swiftshader (software)' };
+const hardwareGpu: WebGpuProbe = {
+  available: true,
+  adapter: {} as GPUAdapter,
+  software: false,
+  description: 'nvidia ampere',
+};
+const softwareGpu: WebGpuProbe = {
+  available: true,
+  adapter: {} as GPUAdapter,
+  software: true,
+  description: 'google swiftshader (software)',
+};
 const noGpu: WebGpuProbe = { available: false, why: 'navigator.gpu is undefined' };
 const noSimd = 'this browser lacks WebAssembly SIMD';
 
-const caps = (webgpu: WebGpuProbe, wasmUnavailable: string | null = null): Capabilities => ({ webgpu, wasmUnavailable, threads: false });
+const caps = (webgpu: WebGpuProbe, wasmUnavailable: string | null = null): Capabilities => ({
+  webgpu,
+  wasmUnavailable,
+  threads: false,
+});
 
 const onnx = ['webgpu', 'wasm'] as const;
 const tfjs = ['webgpu', 'wasm', 'cpu'] as const;
@@ -32,7 +51,9 @@ describe("chooseBackend('auto') over an engine's own backends", () => {
   it('says, in the reason, why each preferred backend before the chosen one was not used', () => {
     const choice = chooseBackend('auto', caps(softwareGpu), tfjs);
     expect(choice.backend).toBe('wasm');
-    expect(choice.reason).toMatch(/^WASM SIMD, .*; not WebGPU because only a software WebGPU adapter \(google swiftshader/);
+    expect(choice.reason).toMatch(
+      /^WASM SIMD, .*; not WebGPU because only a software WebGPU adapter \(google swiftshader/,
+    );
   });
 
   it("never picks a backend usable only by name ('cpu'), nor lists it among the refusals", () => {
@@ -43,7 +64,9 @@ describe("chooseBackend('auto') over an engine's own backends", () => {
 
   it('collects the refusal of every backend in the list, in order', () => {
     const error = refusal(() => chooseBackend('auto', caps(softwareGpu, noSimd), ['wasm', 'webgpu']));
-    expect(error.message).toMatch(/^no backend available: \[wasm\] this browser lacks WebAssembly SIMD; \[webgpu\] only a software WebGPU adapter/);
+    expect(error.message).toMatch(
+      /^no backend available: \[wasm\] this browser lacks WebAssembly SIMD; \[webgpu\] only a software WebGPU adapter/,
+    );
   });
 
   it('names a backend it does not know, with the ones it does', () => {

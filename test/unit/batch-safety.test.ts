@@ -14,7 +14,9 @@ function engine(mix: (rows: number[][]) => number[][]) {
   const run = async (feeds: Tensors): Promise<Tensors> => {
     runs += 1;
     const x = feeds.x as Tensor;
-    const rows = Array.from({ length: x.dims[0] as number }, (_, r) => Array.from(x.data as Float32Array).slice(r * 3, r * 3 + 3));
+    const rows = Array.from({ length: x.dims[0] as number }, (_, r) =>
+      Array.from(x.data as Float32Array).slice(r * 3, r * 3 + 3),
+    );
     const out = mix(rows);
     return { y: f32([out.length, 3], out.flat()) };
   };
@@ -22,14 +24,21 @@ function engine(mix: (rows: number[][]) => number[][]) {
 }
 
 const double = (rows: number[][]) => rows.map((row) => row.map((v) => 2 * v));
-const cumsumOverDim0 = (rows: number[][]) => rows.map((_, r) => [0, 1, 2].map((c) => rows.slice(0, r + 1).reduce((s, row) => s + (row[c] as number), 0)));
+const cumsumOverDim0 = (rows: number[][]) =>
+  rows.map((_, r) => [0, 1, 2].map((c) => rows.slice(0, r + 1).reduce((s, row) => s + (row[c] as number), 0)));
 
 describe('probeFeeds', () => {
   it('makes 3 distinct rows shaped like the request, with the same data batched and row by row', () => {
     const { batched, alone } = probeFeeds({ x: f32([5, 2, 4], new Array(40).fill(0)) });
     expect(batched.x!.dims).toEqual([3, 2, 4]);
-    expect(alone.map((feeds) => feeds.x!.dims)).toEqual([[1, 2, 4], [1, 2, 4], [1, 2, 4]]);
-    expect(alone.flatMap((feeds) => Array.from(feeds.x!.data as Float32Array))).toEqual(Array.from(batched.x!.data as Float32Array));
+    expect(alone.map((feeds) => feeds.x!.dims)).toEqual([
+      [1, 2, 4],
+      [1, 2, 4],
+      [1, 2, 4],
+    ]);
+    expect(alone.flatMap((feeds) => Array.from(feeds.x!.data as Float32Array))).toEqual(
+      Array.from(batched.x!.data as Float32Array),
+    );
     const rows = alone.map((feeds) => Array.from(feeds.x!.data as Float32Array).join());
     expect(new Set(rows).size).toBe(3);
   });
@@ -62,7 +71,11 @@ describe('rowMismatch', () => {
 });
 
 describe('declaredBatching', () => {
-  const settings = (dim0: LoadRequest['batch']['dim0'], maxSize = 64): LoadRequest['batch'] => ({ maxSize, maxDelayMs: 0, dim0 });
+  const settings = (dim0: LoadRequest['batch']['dim0'], maxSize = 64): LoadRequest['batch'] => ({
+    maxSize,
+    maxDelayMs: 0,
+    dim0,
+  });
   const values = (dim0: number | string): TensorInfo[] => [{ name: 'y', dtype: 'float32', shape: [dim0, 3] }];
   const model = { inputs: values('batch'), outputs: values('batch') };
 
@@ -71,7 +84,10 @@ describe('declaredBatching', () => {
   });
 
   it('never coalesces with batch: false, nor with a fixed dim 0, and says which', () => {
-    expect(declaredBatching(model, settings('off'))).toEqual({ probe: false, status: { coalesces: false, reason: 'batch: false' } });
+    expect(declaredBatching(model, settings('off'))).toEqual({
+      probe: false,
+      status: { coalesces: false, reason: 'batch: false' },
+    });
     const fixed = declaredBatching({ inputs: model.inputs, outputs: values(1) }, settings('trust'));
     expect(fixed).toMatchObject({ probe: false, status: { coalesces: false } });
     expect(fixed.status.reason).toMatch(/^dim 0 of output 'y' is fixed/);
@@ -95,7 +111,9 @@ describe('probeBatching', () => {
   it('refuses a model that sums across dim 0, saying which output differed', async () => {
     const status = await probeBatching(engine(cumsumOverDim0).run, template);
     expect(status.coalesces).toBe(false);
-    expect(status.reason).toMatch(/^a probe of 3 rows batched differed from the rows run alone \(output 'y', max diff [\d.]+\): dim 0 is not a batch/);
+    expect(status.reason).toMatch(
+      /^a probe of 3 rows batched differed from the rows run alone \(output 'y', max diff [\d.]+\): dim 0 is not a batch/,
+    );
   });
 
   it('refuses, without throwing, a model that rejects the made-up data', async () => {
@@ -104,7 +122,8 @@ describe('probeBatching', () => {
     }, template);
     expect(status).toEqual({
       coalesces: false,
-      reason: 'a probe of 3 rows of made-up data failed to run (indices element out of data bounds); calls run one at a time',
+      reason:
+        'a probe of 3 rows of made-up data failed to run (indices element out of data bounds); calls run one at a time',
     });
   });
 });

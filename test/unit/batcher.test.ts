@@ -87,7 +87,12 @@ describe('Batcher', () => {
   it('after a run, receives the requests already waiting in the task queue before it runs again', async () => {
     // The default schedule (nextTask), as in the worker.
     const engine = new FakeEngine();
-    const batcher = new Batcher<number, string>(engine.run, { maxSize: 64, maxDelayMs: 0, sizeOf: () => 1, keyOf: () => 'model' });
+    const batcher = new Batcher<number, string>(engine.run, {
+      maxSize: 64,
+      maxDelayMs: 0,
+      sizeOf: () => 1,
+      keyOf: () => 'model',
+    });
     engine.hold = false;
     const first = batcher.push(1);
     // Messages that reached the worker while run 1 blocked it: tasks queued before the run ended.
@@ -337,7 +342,13 @@ describe('Batcher with a BatchTuner', () => {
       tuner.record(rows, 1 + 0.1 * rows); // a fixed cost per run: bigger runs are cheaper per row
       return requests;
     };
-    const batcher = new Batcher(run, { maxSize: 16, maxDelayMs: 0, sizeOf: (r) => r, keyOf: () => 'model', limit: (head) => tuner.limit(head) });
+    const batcher = new Batcher(run, {
+      maxSize: 16,
+      maxDelayMs: 0,
+      sizeOf: (r) => r,
+      keyOf: () => 'model',
+      limit: (head) => tuner.limit(head),
+    });
     await Promise.all(Array.from({ length: 60 }, () => batcher.push(2)));
     expect(rowsPerRun.slice(0, 9)).toEqual([2, 2, 2, 4, 4, 4, 8, 8, 8]);
     // 120 rows: 42 while learning, then 16, 16, 16, 16 and the 14 left.

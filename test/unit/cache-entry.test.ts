@@ -20,7 +20,10 @@ describe('cache keys', () => {
   });
 
   it('drop the fragment, which Cache Storage ignores anyway', () => {
-    expect(parseCacheKey(cacheKey('https://example.com/a.onnx#top', 'none'))).toEqual({ url: 'https://example.com/a.onnx', tag: 'none' });
+    expect(parseCacheKey(cacheKey('https://example.com/a.onnx#top', 'none'))).toEqual({
+      url: 'https://example.com/a.onnx',
+      tag: 'none',
+    });
   });
 
   it('are not confused with keys webinfer did not make', () => {

@@ -4,7 +4,9 @@ import { SharedWork } from '../../src/worker/shared-work.js';
 import { Stall } from '../../src/worker/delivery/stall.js';
 import { wasmContainerProblem } from '../../src/worker/delivery/wasm-container.js';
 
-const ortWasm = new Uint8Array(readFileSync(new URL('../../node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.wasm', import.meta.url)));
+const ortWasm = new Uint8Array(
+  readFileSync(new URL('../../node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.wasm', import.meta.url)),
+);
 
 describe('wasmContainerProblem', () => {
   it('accepts a whole binary', () => {
@@ -21,7 +23,8 @@ describe('wasmContainerProblem', () => {
 });
 
 describe('SharedWork', () => {
-  const never = (signal: AbortSignal) => new Promise<string>((_, reject) => signal.addEventListener('abort', () => reject(new Error('aborted'))));
+  const never = (signal: AbortSignal) =>
+    new Promise<string>((_, reject) => signal.addEventListener('abort', () => reject(new Error('aborted'))));
 
   it('runs the work once, and every caller gets its result', async () => {
     let starts = 0;
@@ -29,7 +32,9 @@ describe('SharedWork', () => {
       starts += 1;
       return 'bytes';
     });
-    await expect(Promise.all([work.join(() => undefined, undefined, 'x'), work.join(() => undefined, undefined, 'x')])).resolves.toEqual(['bytes', 'bytes']);
+    await expect(
+      Promise.all([work.join(() => undefined, undefined, 'x'), work.join(() => undefined, undefined, 'x')]),
+    ).resolves.toEqual(['bytes', 'bytes']);
     expect(starts).toBe(1);
   });
 

@@ -30,7 +30,7 @@ import {
  * An error made in another realm (node:vm's new context: its own Error, its own prototypes), as an
  * iframe's or a second SDK copy's error reaches this one: `instanceof Error` is false for it here.
  */
-const foreign = (name: string, fields = "input: undefined, source: undefined, backend: undefined"): Error =>
+const foreign = (name: string, fields = 'input: undefined, source: undefined, backend: undefined'): Error =>
   runInNewContext(`Object.assign(new Error('x'), { name: ${JSON.stringify(name)}, ${fields} })`) as Error;
 
 describe('error classes', () => {
@@ -55,7 +55,11 @@ describe('toWire and fromWire', () => {
   it.each([
     ['InputError', new InputError('bad dims', { input: 'features' }), InputError],
     ['LoadError', new LoadError('HTTP 404', { source: 'model.onnx' }), LoadError],
-    ['BackendUnavailableError', new BackendUnavailableError('no webgpu', { backend: 'webgpu' }), BackendUnavailableError],
+    [
+      'BackendUnavailableError',
+      new BackendUnavailableError('no webgpu', { backend: 'webgpu' }),
+      BackendUnavailableError,
+    ],
     ['InferenceError', new InferenceError('engine failed', { backend: 'wasm', input: 'x' }), InferenceError],
     ['DisposedError', new DisposedError('disposed'), DisposedError],
     ['WorkerCrashedError', new WorkerCrashedError('crashed'), WorkerCrashedError],
@@ -160,7 +164,9 @@ describe('installErrorTransfer (the Comlink throw handler)', () => {
   }
 
   it('delivers a thrown InputError to the page as an InputError, with its input and message', () => {
-    const thrown = acrossTheWire(new InputError("input 'features' expects dims [batch, 8], got [1, 7]", { input: 'features' }));
+    const thrown = acrossTheWire(
+      new InputError("input 'features' expects dims [batch, 8], got [1, 7]", { input: 'features' }),
+    );
     expect(thrown).toBeInstanceOf(InputError);
     expect((thrown as InputError).input).toBe('features');
     expect((thrown as InputError).message).toBe("input 'features' expects dims [batch, 8], got [1, 7]");

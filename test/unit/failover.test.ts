@@ -26,14 +26,31 @@ function fakeEngine(backend: Backend, fails = false, lost?: Promise<string>): En
 describe('withFallback over an ordered list of backends', () => {
   it('returns the engine as it is when there is nowhere to go', () => {
     const engine = fakeEngine('wasm');
-    expect(withFallback(engine, 'wasm', [], () => Promise.reject(new Error('unused')), () => undefined)).toBe(engine);
+    expect(
+      withFallback(
+        engine,
+        'wasm',
+        [],
+        () => Promise.reject(new Error('unused')),
+        () => undefined,
+      ),
+    ).toBe(engine);
   });
 
   it('moves to the next backend when a run fails, replays that run there, and says why once', async () => {
     const started: Backend[] = [];
     const changes: BackendChange[] = [];
     const primary = fakeEngine('webgpu', true);
-    const engine = withFallback(primary, 'webgpu', ['wasm'], async (backend) => (started.push(backend), fakeEngine(backend)), (c) => changes.push(c));
+    const engine = withFallback(
+      primary,
+      'webgpu',
+      ['wasm'],
+      async (backend) => {
+        started.push(backend);
+        return fakeEngine(backend);
+      },
+      (c) => changes.push(c),
+    );
     expect((await engine.run(feeds)).y?.data).toEqual(new Float32Array([4]));
     await engine.run(feeds);
     expect(started).toEqual(['wasm']);
@@ -44,7 +61,9 @@ describe('withFallback over an ordered list of backends', () => {
   it('walks the rest of the list when the fallback fails too', async () => {
     const changes: BackendChange[] = [];
     const startOn = async (backend: Backend) => fakeEngine(backend, backend === 'wasm');
-    const engine = withFallback(fakeEngine('webgpu', true), 'webgpu', ['wasm', 'webnn'], startOn, (c) => changes.push(c));
+    const engine = withFallback(fakeEngine('webgpu', true), 'webgpu', ['wasm', 'webnn'], startOn, (c) =>
+      changes.push(c),
+    );
     expect((await engine.run(feeds)).y?.data).toEqual(new Float32Array([5]));
     expect(changes.map(({ from, to }) => `${from}->${to}`)).toEqual(['webgpu->wasm', 'wasm->webnn']);
   });
@@ -53,7 +72,13 @@ describe('withFallback over an ordered list of backends', () => {
     const changes: BackendChange[] = [];
     let lose: (reason: string) => void = () => undefined;
     const lost = new Promise<string>((resolve) => (lose = resolve));
-    withFallback(fakeEngine('webgpu', false, lost), 'webgpu', ['wasm'], async (backend) => fakeEngine(backend), (c) => changes.push(c));
+    withFallback(
+      fakeEngine('webgpu', false, lost),
+      'webgpu',
+      ['wasm'],
+      async (backend) => fakeEngine(backend),
+      (c) => changes.push(c),
+    );
     lose('the WebGPU device was lost (destroyed)');
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(changes).toEqual([{ from: 'webgpu', to: 'wasm', reason: 'the WebGPU device was lost (destroyed)' }]);
@@ -95,7 +120,9 @@ function setup(primaryFails?: string) {
     starts += 1;
     return fallback.engine;
   };
-  const engine = withFallback(primary.engine, 'webgpu', ['wasm'], startFallback, (change) => switches.push(change.reason));
+  const engine = withFallback(primary.engine, 'webgpu', ['wasm'], startFallback, (change) =>
+    switches.push(change.reason),
+  );
   return { primary, fallback, engine, switches, starts: () => starts };
 }
 
@@ -123,7 +150,9 @@ describe('withFallback from WebGPU to WASM', () => {
 
   it('starts the fallback once when several runs fail together', async () => {
     const { engine, switches, starts } = setup('device hung');
-    await expect(Promise.all([engine.run(feedsOf(1)), engine.run(feedsOf(2)), engine.run(feedsOf(3))])).resolves.toEqual([byWasm, byWasm, byWasm]);
+    await expect(
+      Promise.all([engine.run(feedsOf(1)), engine.run(feedsOf(2)), engine.run(feedsOf(3))]),
+    ).resolves.toEqual([byWasm, byWasm, byWasm]);
     expect(starts()).toBe(1);
     expect(switches).toHaveLength(1);
   });
@@ -140,7 +169,9 @@ describe('withFallback from WebGPU to WASM', () => {
 
   it('runs on the primary while it works, and never starts the fallback', async () => {
     const { primary, engine, starts } = setup();
-    await expect(engine.run(feedsOf(1))).resolves.toEqual({ by: { dtype: 'float32', dims: [1], data: new Float32Array([1]) } });
+    await expect(engine.run(feedsOf(1))).resolves.toEqual({
+      by: { dtype: 'float32', dims: [1], data: new Float32Array([1]) },
+    });
     expect(primary.ran).toHaveLength(1);
     expect(starts()).toBe(0);
   });

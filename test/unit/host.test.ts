@@ -19,8 +19,12 @@ async function hostWithModel(overrides: Parameters<typeof loadRequest>[1] = {}) 
 }
 
 /** One predict message of one call of one row. */
-const predictOne = (host: Pick<HostApi, 'predict'>, modelId: number, callId: number, v: number): Promise<PredictOutcome[]> =>
-  host.predict(modelId, [{ callId, requests: [row(v)] }]);
+const predictOne = (
+  host: Pick<HostApi, 'predict'>,
+  modelId: number,
+  callId: number,
+  v: number,
+): Promise<PredictOutcome[]> => host.predict(modelId, [{ callId, requests: [row(v)] }]);
 
 /**
  * The BatchTuner lets runs grow only once it has timed three runs of one row (batch-tuner.ts): make
@@ -70,7 +74,10 @@ describe('Host over a MessageChannel, as the page reaches it through Comlink', (
     installErrorTransfer();
     const { port1, port2 } = new MessageChannel();
     ports.push(port1, port2);
-    expose(new Host(async () => Promise.reject(new LoadError('could not load model x: bad bytes', { source: 'x' }))), port1);
+    expose(
+      new Host(async () => Promise.reject(new LoadError('could not load model x: bad bytes', { source: 'x' }))),
+      port1,
+    );
     const remote = wrap<HostApi>(port2);
     await expect(remote.load(loadRequest(1))).rejects.toBeInstanceOf(LoadError);
     remote[releaseProxy]();

@@ -57,7 +57,9 @@ describe('import boundaries', () => {
       const text = readFileSync(join(src, file), 'utf8');
       return [
         ...(/from ['"]comlink['"]/.test(text) ? [`${file} imports comlink`] : []),
-        ...edges.filter(([from, to]) => from === file && /^worker\/(batching\/|host\.ts)/.test(to)).map(([, to]) => `${file} imports ${to}`),
+        ...edges
+          .filter(([from, to]) => from === file && /^worker\/(batching\/|host\.ts)/.test(to))
+          .map(([, to]) => `${file} imports ${to}`),
       ];
     });
     expect(leaks).toEqual([]);

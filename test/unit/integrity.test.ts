@@ -35,12 +35,18 @@ describe('verifyIntegrity', () => {
   });
 
   it('checks only the strongest algorithm given: a matching sha256 does not save a wrong sha512', async () => {
-    await expect(verifyIntegrity(bytes, `${sri('sha256', bytes)} ${sri('sha512', other)}`, url)).rejects.toBeInstanceOf(IntegrityError);
-    await expect(verifyIntegrity(bytes, `${sri('sha256', other)} ${sri('sha512', bytes)}`, url)).resolves.toBeUndefined();
+    await expect(verifyIntegrity(bytes, `${sri('sha256', bytes)} ${sri('sha512', other)}`, url)).rejects.toBeInstanceOf(
+      IntegrityError,
+    );
+    await expect(
+      verifyIntegrity(bytes, `${sri('sha256', other)} ${sri('sha512', bytes)}`, url),
+    ).resolves.toBeUndefined();
   });
 
   it('resolves when any one of several digests of the strongest algorithm matches', async () => {
-    await expect(verifyIntegrity(bytes, `${sri('sha384', other)}  ${sri('sha384', bytes)}`, url)).resolves.toBeUndefined();
+    await expect(
+      verifyIntegrity(bytes, `${sri('sha384', other)}  ${sri('sha384', bytes)}`, url),
+    ).resolves.toBeUndefined();
   });
 
   it('rejects with an InputError saying why when SubtleCrypto is missing (not a secure context)', async () => {
@@ -59,7 +65,9 @@ describe('checkIntegritySyntax', () => {
   it('rejects a malformed token with an InputError naming the file and the token, before any download', () => {
     for (const bad of ['md5-abc', 'sha256:abc', 'sha256-', 'sha1-AAAA']) {
       expect(() => checkIntegritySyntax(bad, url)).toThrow(InputError);
-      expect(() => checkIntegritySyntax(bad, url)).toThrow(`integrity for ${url} must be an SRI string like 'sha256-<base64>'`);
+      expect(() => checkIntegritySyntax(bad, url)).toThrow(
+        `integrity for ${url} must be an SRI string like 'sha256-<base64>'`,
+      );
       expect(() => checkIntegritySyntax(bad, url)).toThrow(`got '${bad}'`);
     }
   });

@@ -43,10 +43,14 @@ describe('Outbox', () => {
 
   it('rejects only the call whose outcome is an error, with the SDK error class', async () => {
     const worker = fakeWorker((call) =>
-      call.callId === 2 ? { error: toWire(new InputError("input 'x' is bad", { input: 'x' })) } : { results: call.requests },
+      call.callId === 2
+        ? { error: toWire(new InputError("input 'x' is bad", { input: 'x' })) }
+        : { results: call.requests },
     );
     const outbox = new Outbox(worker.send, true);
-    const settled = await Promise.allSettled([1, 2, 3].map((id) => outbox.post({ callId: id, requests: [feeds(id)] }, [])));
+    const settled = await Promise.allSettled(
+      [1, 2, 3].map((id) => outbox.post({ callId: id, requests: [feeds(id)] }, [])),
+    );
     expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     const reason = (settled[1] as PromiseRejectedResult).reason as InputError;
     expect(reason).toBeInstanceOf(InputError);
@@ -66,7 +70,9 @@ describe('Outbox', () => {
 
   it('rejects every call of a message the worker could not answer', async () => {
     const outbox = new Outbox(async () => Promise.reject(new Error('worker gone')), true);
-    const settled = await Promise.allSettled([1, 2].map((id) => outbox.post({ callId: id, requests: [feeds(id)] }, [])));
+    const settled = await Promise.allSettled(
+      [1, 2].map((id) => outbox.post({ callId: id, requests: [feeds(id)] }, [])),
+    );
     expect(settled.map((s) => s.status)).toEqual(['rejected', 'rejected']);
   });
 });

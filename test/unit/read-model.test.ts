@@ -16,7 +16,10 @@ describe('modelReader (the readModel an engine is given)', () => {
   it('hands over bytes given in memory only once the runtime is ready', async () => {
     const steps: string[] = [];
     const read = modelReader({ kind: 'bytes', bytes: new Uint8Array([1, 2, 3]).buffer }, options(false, steps));
-    const got = await read(async (bytes) => (steps.push('use'), [...bytes]));
+    const got = await read(async (bytes) => {
+      steps.push('use');
+      return [...bytes];
+    });
     expect(got).toEqual([1, 2, 3]);
     expect(steps).toEqual(['ready', 'use']);
   });

@@ -11,7 +11,9 @@ describe('redactSecrets', () => {
 
   it('hides the values of credential query parameters, keeping the others', () => {
     const url = 'https://b.s3.example/m.onnx?X-Amz-Credential=AKIA%2F1&X-Amz-Signature=deadbeef&v=2&token=t0k#frag';
-    expect(redactSecrets(url)).toBe('https://b.s3.example/m.onnx?X-Amz-Credential=***&X-Amz-Signature=***&v=2&token=***#frag');
+    expect(redactSecrets(url)).toBe(
+      'https://b.s3.example/m.onnx?X-Amz-Credential=***&X-Amz-Signature=***&v=2&token=***#frag',
+    );
   });
 
   it('leaves a URL without secrets as it is', () => {
@@ -32,6 +34,8 @@ describe('errors', () => {
   });
 
   it('keep messages without secrets word for word', () => {
-    expect(new InputError("input 'x' expects dims [n, 64], got [1, 63]").message).toBe("input 'x' expects dims [n, 64], got [1, 63]");
+    expect(new InputError("input 'x' expects dims [n, 64], got [1, 63]").message).toBe(
+      "input 'x' expects dims [n, 64], got [1, 63]",
+    );
   });
 });

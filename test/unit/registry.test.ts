@@ -17,7 +17,11 @@ describe('engine registry', () => {
 
   it('declares each engine without loading its code: backends by preference, runtime folder', () => {
     expect(findEngine('onnx')).toMatchObject({ kind: 'onnx', backends: ['webgpu', 'wasm'], runtimeFolder: 'ort/' });
-    expect(findEngine('tfjs')).toMatchObject({ kind: 'tfjs', backends: ['webgpu', 'wasm', 'cpu'], runtimeFolder: 'tfjs/' });
+    expect(findEngine('tfjs')).toMatchObject({
+      kind: 'tfjs',
+      backends: ['webgpu', 'wasm', 'cpu'],
+      runtimeFolder: 'tfjs/',
+    });
   });
 
   it('rejects an unknown engine with an InputError that lists the registered engines', () => {

@@ -57,7 +57,12 @@ describe('splitRows', () => {
   });
 
   it('gives each slice a buffer of its own, so each can be transferred to its own caller', () => {
-    const outputs: Tensors = { y: f32([4, 3], Array.from({ length: 12 }, (_, i) => i)) };
+    const outputs: Tensors = {
+      y: f32(
+        [4, 3],
+        Array.from({ length: 12 }, (_, i) => i),
+      ),
+    };
     const slices = splitRows(outputs, [1, 2, 1]);
     const buffers = slices.map((slice) => slice.y?.data.buffer);
     expect(new Set(buffers).size).toBe(3);

@@ -11,7 +11,12 @@ function setUp(maxRunMs: number | undefined) {
   const watch = new RunWatch();
   watch.connect(channel.port2);
   const deadlines = new WeakMap<Tensors, number>();
-  const run = watched(async (requests: Tensors[]) => requests.map(() => 'done'), { watch, what: 'a run of model m', maxRunMs, deadlines });
+  const run = watched(async (requests: Tensors[]) => requests.map(() => 'done'), {
+    watch,
+    what: 'a run of model m',
+    maxRunMs,
+    deadlines,
+  });
   const settle = () => new Promise((resolve) => setTimeout(resolve, 20)).finally(() => channel.port1.close());
   return { sent, deadlines, run, settle };
 }

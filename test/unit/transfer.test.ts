@@ -30,10 +30,7 @@ describe('prepareTransfer', () => {
   it('lists a buffer shared by two inputs once', () => {
     const data = new Float32Array([1, 2]);
     const transfer = new Set<ArrayBuffer>();
-    prepareTransfer(
-      { a: { dtype: 'float32', dims: [2], data }, b: { dtype: 'float32', dims: [2], data } },
-      transfer,
-    );
+    prepareTransfer({ a: { dtype: 'float32', dims: [2], data }, b: { dtype: 'float32', dims: [2], data } }, transfer);
     expect([...transfer]).toEqual([data.buffer]);
   });
 

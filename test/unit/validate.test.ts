@@ -126,35 +126,53 @@ describe('validateFeeds', () => {
   });
 
   it('quotes dims given as strings, so that they do not read as valid numbers', () => {
-    const error = inputErrorOf({ ...validFeeds(), features: { dtype: 'float32', dims: ['2', '8'], data: new Float32Array(16) } });
+    const error = inputErrorOf({
+      ...validFeeds(),
+      features: { dtype: 'float32', dims: ['2', '8'], data: new Float32Array(16) },
+    });
     expect(error.message).toContain("got ['2', '8']");
   });
 
   it('rejects dims that are not an array', () => {
-    const error = inputErrorOf({ ...validFeeds(), features: { dtype: 'float32', dims: 16, data: new Float32Array(16) } });
+    const error = inputErrorOf({
+      ...validFeeds(),
+      features: { dtype: 'float32', dims: 16, data: new Float32Array(16) },
+    });
     expect(error.message).toContain('dims must be an array of non-negative integers, got number');
   });
 
   it('rejects a rank other than the declared one, stating both ranks', () => {
-    const error = inputErrorOf({ ...validFeeds(), features: { dtype: 'float32', dims: [16], data: new Float32Array(16) } });
+    const error = inputErrorOf({
+      ...validFeeds(),
+      features: { dtype: 'float32', dims: [16], data: new Float32Array(16) },
+    });
     expect(error.input).toBe('features');
     expect(error.message).toBe("input 'features' expects dims [batch, 8], got [16] (rank 2, not 1)");
   });
 
   it('rejects a fixed dim of the wrong size, with the declared and given dims', () => {
-    const error = inputErrorOf({ ...validFeeds(), features: { dtype: 'float32', dims: [1, 7], data: new Float32Array(7) } });
+    const error = inputErrorOf({
+      ...validFeeds(),
+      features: { dtype: 'float32', dims: [1, 7], data: new Float32Array(7) },
+    });
     expect(error.input).toBe('features');
     expect(error.message).toBe("input 'features' expects dims [batch, 8], got [1, 7]");
   });
 
   it('rejects data whose length does not match the dims', () => {
-    const error = inputErrorOf({ ...validFeeds(), features: { dtype: 'float32', dims: [2, 8], data: new Float32Array(15) } });
+    const error = inputErrorOf({
+      ...validFeeds(),
+      features: { dtype: 'float32', dims: [2, 8], data: new Float32Array(15) },
+    });
     expect(error.input).toBe('features');
     expect(error.message).toBe("input 'features' has dims [2, 8] (16 elements), but its data holds 15");
   });
 
   it('rejects two inputs that give one symbolic dim different sizes, naming both', () => {
-    const error = inputErrorOf({ ...validFeeds(), mask: { dtype: 'int64', dims: [3, 5], data: new BigInt64Array(15) } });
+    const error = inputErrorOf({
+      ...validFeeds(),
+      mask: { dtype: 'int64', dims: [3, 5], data: new BigInt64Array(15) },
+    });
     expect(error.input).toBe('mask');
     expect(error.message).toBe("inputs 'features' and 'mask' disagree on dim 'batch': 2 vs 3");
   });

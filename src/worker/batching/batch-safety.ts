@@ -21,14 +21,20 @@ function fixedDim0(kind: 'input' | 'output', values: readonly TensorInfo[]): str
   return undefined;
 }
 
-export function declaredBatching(model: { inputs: readonly TensorInfo[]; outputs: readonly TensorInfo[] }, batch: LoadRequest['batch']): DeclaredBatching {
+export function declaredBatching(
+  model: { inputs: readonly TensorInfo[]; outputs: readonly TensorInfo[] },
+  batch: LoadRequest['batch'],
+): DeclaredBatching {
   const no = (reason: string): DeclaredBatching => ({ status: { coalesces: false, reason }, probe: false });
   if (batch.dim0 === 'off') return no('batch: false');
   if (batch.maxSize <= 1) return no('batch.maxSize is 1');
   const fixed = fixedDim0('input', model.inputs) ?? fixedDim0('output', model.outputs);
   if (fixed !== undefined) return no(`${fixed}; calls run one at a time`);
   if (batch.dim0 === 'trust') {
-    return { status: { coalesces: true, reason: 'batch: { trust: true }: dim 0 taken as a batch without a probe' }, probe: false };
+    return {
+      status: { coalesces: true, reason: 'batch: { trust: true }: dim 0 taken as a batch without a probe' },
+      probe: false,
+    };
   }
   const reason = `not checked yet: dim 0 is symbolic in every input and output; a probe of ${probeRows} rows checks that rows are independent before the first run that would coalesce`;
   return { status: { coalesces: false, reason }, probe: true };
@@ -39,7 +45,10 @@ export function declaredBatching(model: { inputs: readonly TensorInfo[]; outputs
  * row came out the same both ways. Never throws: a model that rejects the made-up data is simply not
  * shown to batch, and runs calls one at a time.
  */
-export async function probeBatching(run: (feeds: Tensors) => Promise<Tensors>, template: Tensors): Promise<BatchingStatus> {
+export async function probeBatching(
+  run: (feeds: Tensors) => Promise<Tensors>,
+  template: Tensors,
+): Promise<BatchingStatus> {
   const probe = `a probe of ${probeRows} rows`;
   try {
     const { batched, alone } = probeFeeds(template);
@@ -47,12 +56,16 @@ export async function probeBatching(run: (feeds: Tensors) => Promise<Tensors>, t
     const apart: Tensors[] = [];
     for (const row of alone) apart.push(await run(row));
     const mismatch = rowMismatch(together, apart);
-    if (mismatch === undefined) return { coalesces: true, reason: `verified by ${probe}: each row gave the same outputs batched and alone` };
+    if (mismatch === undefined)
+      return { coalesces: true, reason: `verified by ${probe}: each row gave the same outputs batched and alone` };
     return {
       coalesces: false,
       reason: `${probe} batched differed from the rows run alone (${mismatch}): dim 0 is not a batch; calls run one at a time`,
     };
   } catch (error) {
-    return { coalesces: false, reason: `${probe} of made-up data failed to run (${messageOf(error)}); calls run one at a time` };
+    return {
+      coalesces: false,
+      reason: `${probe} of made-up data failed to run (${messageOf(error)}); calls run one at a time`,
+    };
   }
 }

@@ -139,7 +139,7 @@ export class Batcher<Request, Result> {
   async #execute(jobs: Job<Request, Result>[]): Promise<void> {
     try {
       const results = await this.#run(jobs.map((job) => job.request));
-      jobs.forEach((job, i) => job.resolve(results[i] as Result));
+      for (const [i, job] of jobs.entries()) job.resolve(results[i] as Result);
     } catch (error) {
       if (jobs.length === 1) {
         jobs[0]?.reject(error);

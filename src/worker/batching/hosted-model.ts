@@ -29,7 +29,11 @@ function batchKey(feeds: Tensors): string | null {
  * coalesce, and for good if it failed, a run of several requests runs them one by one. `wrap` lets the
  * host watch each run.
  */
-export function hostModel(engine: Engine, batch: LoadRequest['batch'], wrap: (run: Run) => Run = (run) => run): BatchedModel {
+export function hostModel(
+  engine: Engine,
+  batch: LoadRequest['batch'],
+  wrap: (run: Run) => Run = (run) => run,
+): BatchedModel {
   const declared = declaredBatching(engine, batch);
   const stats: ModelStats = { runs: 0, requests: 0, largestRun: 0, batching: declared.status };
   let mayCoalesce = declared.probe || declared.status.coalesces;
@@ -50,7 +54,10 @@ export function hostModel(engine: Engine, batch: LoadRequest['batch'], wrap: (ru
     stats.largestRun = Math.max(stats.largestRun, requests.length);
     const started = performance.now();
     const outputs = await engine.run(feeds);
-    tuner.record(requests.reduce((sum, request) => sum + rowsOf(request), 0), performance.now() - started);
+    tuner.record(
+      requests.reduce((sum, request) => sum + rowsOf(request), 0),
+      performance.now() - started,
+    );
     return outputs;
   };
 

@@ -67,5 +67,11 @@ export function probeFeeds(template: Tensors, rows = probeRows): { batched: Tens
   const next = generator(0x9e3779b9);
   const batched: Tensors = {};
   for (const [name, tensor] of Object.entries(template)) batched[name] = madeUp(tensor, rows, next);
-  return { batched, alone: splitRows(batched, Array.from({ length: rows }, () => 1)) };
+  return {
+    batched,
+    alone: splitRows(
+      batched,
+      Array.from({ length: rows }, () => 1),
+    ),
+  };
 }

@@ -51,7 +51,9 @@ function join(chunks: readonly Uint8Array[], size: number): Uint8Array {
 /** What to check when the browser says only 'Failed to fetch', which it says for many causes. */
 function networkHint(url: string): string {
   const crossOrigin = new URL(url).origin !== self.location.origin;
-  const cors = crossOrigin ? `; ${new URL(url).origin} is another origin, so it must send CORS headers (Access-Control-Allow-Origin)` : '';
+  const cors = crossOrigin
+    ? `; ${new URL(url).origin} is another origin, so it must send CORS headers (Access-Control-Allow-Origin)`
+    : '';
   return `check that the server is reachable${cors}; a broken compressed (gzip/br) body or a redirect loop fail this way too`;
 }
 
@@ -63,8 +65,12 @@ function failure(url: string, options: DownloadOptions, stall: Stall, cause: unk
       { source: url, cause },
     );
   }
-  if (options.signal?.aborted) return new AbortError(`the download of ${url} was cancelled with its load`, { source: url, cause });
-  return new LoadError(`could not fetch ${options.what} ${url}: ${messageOf(cause)}; ${networkHint(url)}`, { source: url, cause });
+  if (options.signal?.aborted)
+    return new AbortError(`the download of ${url} was cancelled with its load`, { source: url, cause });
+  return new LoadError(`could not fetch ${options.what} ${url}: ${messageOf(cause)}; ${networkHint(url)}`, {
+    source: url,
+    cause,
+  });
 }
 
 async function readBody(response: Response, url: string, options: DownloadOptions, stall: Stall): Promise<Uint8Array> {
@@ -87,10 +93,14 @@ async function readBody(response: Response, url: string, options: DownloadOption
     try {
       chunk = await reader.read();
     } catch (cause) {
-      if (stall.stalled || options.signal?.aborted) throw failure(url, options, stall, cause, `reading the body (${loaded} bytes in)`);
+      if (stall.stalled || options.signal?.aborted)
+        throw failure(url, options, stall, cause, `reading the body (${loaded} bytes in)`);
       // Chromium fails the stream (ERR_CONTENT_LENGTH_MISMATCH) when the body is cut short.
       if (total !== undefined && loaded < total) throw truncated(loaded, cause);
-      throw new LoadError(`${options.what} ${url} failed while downloading: ${messageOf(cause)}; ${networkHint(url)}`, { source: url, cause });
+      throw new LoadError(`${options.what} ${url} failed while downloading: ${messageOf(cause)}; ${networkHint(url)}`, {
+        source: url,
+        cause,
+      });
     }
     stall.progressed();
     if (chunk.done) break;

@@ -71,7 +71,11 @@ async function usableCopy(cache: Cache, url: string, options: FetchOptions): Pro
   return copy.tag === `version:${version}` ? copy : undefined;
 }
 
-async function downloadOrRevalidate(url: string, copy: CachedCopy | undefined, options: FetchOptions): Promise<Downloaded | CachedCopy> {
+async function downloadOrRevalidate(
+  url: string,
+  copy: CachedCopy | undefined,
+  options: FetchOptions,
+): Promise<Downloaded | CachedCopy> {
   const onProgress = options.onProgress;
   const got = await download(url, {
     what: options.what,
@@ -83,7 +87,8 @@ async function downloadOrRevalidate(url: string, copy: CachedCopy | undefined, o
   }).catch((error: unknown) => {
     // Offline (the network failed): a copy we meant to revalidate is better than nothing.
     // (fetch rejects with a TypeError; an HTTP error status has no cause and is reported as such.)
-    if (copy !== undefined && error instanceof LoadError && error.cause instanceof TypeError) return 'not-modified' as const;
+    if (copy !== undefined && error instanceof LoadError && error.cause instanceof TypeError)
+      return 'not-modified' as const;
     throw error;
   });
   return got === 'not-modified' ? (copy as CachedCopy) : got;
@@ -120,7 +125,12 @@ function fromCache(cache: Cache, url: string, copy: CachedCopy, options: FetchOp
     bytes: copy.bytes,
     cached: true,
     commit: () => Promise.resolve(),
-    evict: once(() => cache.delete(cacheKey(url, copy.tag)).then(() => undefined, () => undefined)),
+    evict: once(() =>
+      cache.delete(cacheKey(url, copy.tag)).then(
+        () => undefined,
+        () => undefined,
+      ),
+    ),
   };
 }
 
@@ -136,7 +146,12 @@ export function afterBadCopy(error: unknown, url: string, why: string): unknown 
 }
 
 /** The copy pinned by an integrity, verified again: Cache Storage is writable by any script of the origin. */
-async function verifiedCopy(cache: Cache, url: string, copy: CachedCopy | undefined, integrity: string | undefined): Promise<{ copy?: CachedCopy; bad?: string }> {
+async function verifiedCopy(
+  cache: Cache,
+  url: string,
+  copy: CachedCopy | undefined,
+  integrity: string | undefined,
+): Promise<{ copy?: CachedCopy; bad?: string }> {
   if (copy === undefined || integrity === undefined) return copy === undefined ? {} : { copy };
   try {
     await verifyIntegrity(copy.bytes, integrity, url);
@@ -151,13 +166,18 @@ async function verifiedCopy(cache: Cache, url: string, copy: CachedCopy | undefi
 async function fetchUnshared(url: string, options: FetchOptions, fresh: boolean): Promise<Fetched> {
   const cache = options.cache === false ? undefined : await openCache();
   if (options.cache !== false && cache === undefined) {
-    options.onWarning?.({ code: 'cache-unavailable', source: url, message: `Cache Storage is unavailable here (an insecure context, or storage is blocked): ${url} is not cached` });
+    options.onWarning?.({
+      code: 'cache-unavailable',
+      source: url,
+      message: `Cache Storage is unavailable here (an insecure context, or storage is blocked): ${url} is not cached`,
+    });
   }
   const found = cache === undefined || fresh ? undefined : await usableCopy(cache, url, options);
   const { copy, bad } = cache === undefined ? {} : await verifiedCopy(cache, url, found, options.integrity);
   // A copy stored under the integrity digest asked for is that content: there is nothing to revalidate.
   const pinned = options.integrity !== undefined;
-  if (cache !== undefined && copy !== undefined && (options.cache !== 'revalidate' || pinned)) return fromCache(cache, url, copy, options);
+  if (cache !== undefined && copy !== undefined && (options.cache !== 'revalidate' || pinned))
+    return fromCache(cache, url, copy, options);
   try {
     const got = await downloadOrRevalidate(url, copy, options);
     if (cache !== undefined && got === copy) return fromCache(cache, url, copy, options);
@@ -189,7 +209,9 @@ export function fetchFile(url: string, options: FetchOptions, fresh = false): Pr
   let flight = flights.get(key);
   if (flight === undefined || flight.abandoned) {
     const started = new SharedWork<Fetched, ProgressSink>((listeners, signal) => {
-      const onProgress: ProgressSink = (progress) => listeners.forEach((sink) => sink(progress));
+      const onProgress: ProgressSink = (progress) => {
+        for (const sink of listeners) sink(progress);
+      };
       return fetchUnshared(url, { ...options, signal, onProgress }, fresh);
     });
     const drop = () => flights.get(key) === started && flights.delete(key);
@@ -210,7 +232,11 @@ function blamesFile(error: unknown, url: string): boolean {
  * or throws. Only then are downloaded bytes cached. A cached copy that `use` rejects is evicted and
  * fetched again from the network, once, before the load fails.
  */
-export async function deliver<T>(url: string, options: FetchOptions, use: (bytes: Uint8Array) => Promise<T>): Promise<T> {
+export async function deliver<T>(
+  url: string,
+  options: FetchOptions,
+  use: (bytes: Uint8Array) => Promise<T>,
+): Promise<T> {
   const first = await fetchFile(url, options);
   let result: T;
   try {
@@ -224,7 +250,12 @@ export async function deliver<T>(url: string, options: FetchOptions, use: (bytes
   return result;
 }
 
-async function deliverFresh<T>(url: string, options: FetchOptions, use: (bytes: Uint8Array) => Promise<T>, why: string): Promise<T> {
+async function deliverFresh<T>(
+  url: string,
+  options: FetchOptions,
+  use: (bytes: Uint8Array) => Promise<T>,
+  why: string,
+): Promise<T> {
   try {
     const fresh = await fetchFile(url, options, true);
     const result = await use(fresh.bytes);

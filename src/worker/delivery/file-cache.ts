@@ -43,7 +43,13 @@ export interface NotStored {
  * Stores `bytes` as the one copy of `url`. Resolves with undefined when stored, or with why not:
  * a full disk must not fail a load that already has its bytes.
  */
-export async function storeCached(cache: Cache, url: string, tag: string, kind: CachedKind, bytes: Uint8Array): Promise<NotStored | undefined> {
+export async function storeCached(
+  cache: Cache,
+  url: string,
+  tag: string,
+  kind: CachedKind,
+  bytes: Uint8Array,
+): Promise<NotStored | undefined> {
   const noRoom = await roomFor(bytes.byteLength);
   if (noRoom !== undefined) return { code: 'quota', reason: noRoom };
   const response = new Response(bytes as Uint8Array<ArrayBuffer>, {
@@ -59,7 +65,10 @@ export async function storeCached(cache: Cache, url: string, tag: string, kind: 
   try {
     await cache.put(key, response);
   } catch (error) {
-    return { code: isQuotaError(error) ? 'quota' : 'cache-failed', reason: `the browser refused to store it: ${messageOf(error)}` };
+    return {
+      code: isQuotaError(error) ? 'quota' : 'cache-failed',
+      reason: `the browser refused to store it: ${messageOf(error)}`,
+    };
   }
   const stale = (await keysFor(cache, url)).filter((request) => request.url !== new Request(key).url);
   await Promise.all(stale.map((request) => cache.delete(request)));

@@ -70,14 +70,19 @@ function probeGpu(gpu: WebGpuProbe, requested: boolean): Verdict {
   if (!gpu.available) return { ok: false, why: gpu.why };
   // A software adapter (SwiftShader) is correct but ~100x slower than WASM: used only when asked for.
   if (gpu.software && !requested) {
-    return { ok: false, why: `only a software WebGPU adapter (${gpu.description}), a software fallback far slower than WASM` };
+    return {
+      ok: false,
+      why: `only a software WebGPU adapter (${gpu.description}), a software fallback far slower than WASM`,
+    };
   }
   return { ok: true, reason: `WebGPU on ${gpu.description}` };
 }
 
 function probeWasm(caps: Capabilities): Verdict {
   if (caps.wasmUnavailable !== null) return { ok: false, why: caps.wasmUnavailable };
-  const threads = caps.threads ? 'multi-threaded (cross-origin isolated)' : 'single-threaded (not cross-origin isolated)';
+  const threads = caps.threads
+    ? 'multi-threaded (cross-origin isolated)'
+    : 'single-threaded (not cross-origin isolated)';
   return { ok: true, reason: `WASM SIMD, ${threads}` };
 }
 
@@ -85,7 +90,11 @@ const rules: Readonly<Record<string, BackendRule>> = Object.freeze<Record<string
   webgpu: { label: 'WebGPU', probe: (caps, requested) => probeGpu(caps.webgpu, requested) },
   wasm: { label: 'WASM', probe: probeWasm },
   // Plain JavaScript runs anywhere, but far slower than WASM.
-  cpu: { label: 'cpu', byNameOnly: true, probe: () => ({ ok: true as const, reason: "TF.js's plain-JavaScript cpu backend" }) },
+  cpu: {
+    label: 'cpu',
+    byNameOnly: true,
+    probe: () => ({ ok: true as const, reason: "TF.js's plain-JavaScript cpu backend" }),
+  },
 });
 
 /** The backends webinfer knows how to probe. */
@@ -103,7 +112,9 @@ function ruleFor(backend: Backend): BackendRule {
   const rule = rules[backend];
   if (rule === undefined) {
     const known = knownBackends.map((name) => `'${name}'`).join(', ');
-    throw new BackendUnavailableError(`backend '${backend}' is unknown: webinfer's backends are ${known} (or 'auto')`, { backend });
+    throw new BackendUnavailableError(`backend '${backend}' is unknown: webinfer's backends are ${known} (or 'auto')`, {
+      backend,
+    });
   }
   return rule;
 }
@@ -111,7 +122,8 @@ function ruleFor(backend: Backend): BackendRule {
 /** Checks that a backend asked for by name can run here. */
 function chooseNamed(backend: Backend, caps: Capabilities): BackendChoice {
   const verdict = ruleFor(backend).probe(caps, true);
-  if (!verdict.ok) throw new BackendUnavailableError(`backend '${backend}' is unavailable: ${verdict.why}`, { backend });
+  if (!verdict.ok)
+    throw new BackendUnavailableError(`backend '${backend}' is unavailable: ${verdict.why}`, { backend });
   return { backend, reason: `${verdict.reason}, as requested` };
 }
 
@@ -120,7 +132,11 @@ function chooseNamed(backend: Backend, caps: Capabilities): BackendChoice {
  * one before it could not; or checks that a backend asked for by name can run. When none can, the
  * error gives every backend's refusal: `no backend available: [webgpu] …; [wasm] …`.
  */
-export function chooseBackend(requested: BackendRequest, caps: Capabilities, backends: readonly Backend[] = defaultBackends): BackendChoice {
+export function chooseBackend(
+  requested: BackendRequest,
+  caps: Capabilities,
+  backends: readonly Backend[] = defaultBackends,
+): BackendChoice {
   if (requested !== 'auto') return chooseNamed(requested, caps);
   const refusals: { backend: Backend; why: string }[] = [];
   for (const backend of backends) {

@@ -1,7 +1,13 @@
 import { BackendUnavailableError, LoadError, messageOf, WebinferError } from '../../shared/errors.js';
 import type { BackendChangeSink, LoadRequest, ProgressSink, WarningSink } from '../../shared/protocol.js';
 import type { Backend, BackendRequest } from '../../shared/types.js';
-import { chooseBackend, detectCapabilities, fallbacksAfter, type BackendChoice, type Capabilities } from './backends.js';
+import {
+  chooseBackend,
+  detectCapabilities,
+  fallbacksAfter,
+  type BackendChoice,
+  type Capabilities,
+} from './backends.js';
 import type { Engine, EnginePlugin, EngineSetup } from './engine.js';
 import { withFallback } from './failover.js';
 import { fetchFile, modelFile, type FetchOptions } from '../delivery/fetch-file.js';
@@ -50,7 +56,10 @@ export async function loadEngine(
     const numThreads = request.numThreads ?? (capabilities.threads ? Math.min(4, navigator.hardwareConcurrency) : 1);
     const runtimeBaseUrl = new URL(plugin.runtimeFolder, request.sdkBaseUrl).href;
     const { integrity, cache, stallTimeoutMs } = request;
-    const runtime = engineModule.warmUp(choice.backend, runtimeBaseUrl, numThreads, { stallTimeoutMs, onWarning: sinks.onWarning });
+    const runtime = engineModule.warmUp(choice.backend, runtimeBaseUrl, numThreads, {
+      stallTimeoutMs,
+      onWarning: sinks.onWarning,
+    });
     runtime.catch(() => undefined); // awaited below; a failed download must not go unhandled meanwhile
     const fileOptions = (url: string, onProgress: ProgressSink): FetchOptions =>
       modelFile({ integrity: integrity[url], cache, onProgress, onWarning: sinks.onWarning, signal, stallTimeoutMs });
@@ -59,7 +68,12 @@ export async function loadEngine(
       await runtime;
       signal.throwIfAborted(); // the caller gave up while the files arrived: start no session
     };
-    const readModel = modelReader(request.source, { fileOptions, onProgress: sinks.onProgress, ready, keep: fallbacks.length > 0 });
+    const readModel = modelReader(request.source, {
+      fileOptions,
+      onProgress: sinks.onProgress,
+      ready,
+      keep: fallbacks.length > 0,
+    });
     const setupFor = (backend: Backend, onProgress: ProgressSink): EngineSetup => ({
       model: request.source,
       source,

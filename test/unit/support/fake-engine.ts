@@ -9,7 +9,9 @@ import type { Tensor, Tensors } from '../../../src/shared/types.js';
 export const row = (v: number): Tensors => ({ x: { dtype: 'float32', dims: [1, 2], data: new Float32Array([v, v]) } });
 
 /** What a caller gets for `row(v)`. */
-export const doubled = (v: number): Tensors => ({ y: { dtype: 'float32', dims: [1, 2], data: new Float32Array([2 * v, 2 * v]) } });
+export const doubled = (v: number): Tensors => ({
+  y: { dtype: 'float32', dims: [1, 2], data: new Float32Array([2 * v, 2 * v]) },
+});
 
 /** A value that makes the engine answer with an output too large to post back (its size faked). */
 export const hugeOutput = 999;
@@ -58,7 +60,9 @@ export function fakeLoads(options: { gated?: boolean } = {}) {
     const engine = new FakeEngine();
     loads.push({ request, signal, engine });
     if (options.gated === true) {
-      await new Promise<void>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
+      await new Promise<void>((_, reject) =>
+        signal.addEventListener('abort', () => reject(signal.reason), { once: true }),
+      );
     }
     return { engine, choice: { backend: 'wasm', reason: 'a fake engine' } };
   };

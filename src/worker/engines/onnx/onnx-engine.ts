@@ -10,7 +10,8 @@ export { loadOrtRuntime as warmUp };
 
 // How the wasm heap (emscripten, ORT's allocator) and WebGPU say they ran out of memory. A request for
 // 4 GiB or more overflows ORT's 32-bit size arithmetic (SafeInt) before any allocation is tried.
-const outOfMemory = /out of memory|bad_alloc|allocation failed|cannot enlarge memory|OOM|SafeInt|Integer overflow|Tensor shape is too large/i;
+const outOfMemory =
+  /out of memory|bad_alloc|allocation failed|cannot enlarge memory|OOM|SafeInt|Integer overflow|Tensor shape is too large/i;
 // How onnxruntime-web says its own start failed (its glue module or binary), not the model.
 const runtimeFailed = /no available backend found/i;
 
@@ -57,7 +58,9 @@ export function create(setup: EngineSetup): Promise<Engine> {
 async function createSession(setup: EngineSetup, model: Uint8Array): Promise<Engine> {
   const { source, backend } = setup;
   setup.onProgress({ phase: 'init' });
-  const ort = await loadOrtRuntime(backend, setup.runtimeBaseUrl, setup.numThreads, { stallTimeoutMs: setup.stallTimeoutMs });
+  const ort = await loadOrtRuntime(backend, setup.runtimeBaseUrl, setup.numThreads, {
+    stallTimeoutMs: setup.stallTimeoutMs,
+  });
   if (backend === 'webgpu' && setup.webgpuAdapter !== undefined) {
     ort.env.webgpu.adapter = setup.webgpuAdapter;
   }
@@ -70,11 +73,14 @@ async function createSession(setup: EngineSetup, model: Uint8Array): Promise<Eng
     if (runtimeFailed.test(what)) {
       forgetOrtRuntime(ort);
       const runtime = setup.runtimeBaseUrl;
-      throw new LoadError(`onnxruntime-web (${runtime}) failed to start on ${backend}, so model ${source} could not load: ${what}; the next load will fetch the runtime again`, {
-        source: runtime,
-        backend,
-        cause,
-      });
+      throw new LoadError(
+        `onnxruntime-web (${runtime}) failed to start on ${backend}, so model ${source} could not load: ${what}; the next load will fetch the runtime again`,
+        {
+          source: runtime,
+          backend,
+          cause,
+        },
+      );
     }
     throw new LoadError(`could not load ONNX model ${source} on ${backend}: ${what}`, { source, backend, cause });
   } finally {
@@ -89,7 +95,9 @@ async function createSession(setup: EngineSetup, model: Uint8Array): Promise<Eng
     outputs,
     ...(device && {
       device: {
-        lost: device.lost.then((info) => `the WebGPU device was lost (${info.reason}: ${info.message || 'no message'})`),
+        lost: device.lost.then(
+          (info) => `the WebGPU device was lost (${info.reason}: ${info.message || 'no message'})`,
+        ),
         loseForTesting: () => device.destroy(),
       },
     }),
@@ -102,7 +110,10 @@ async function createSession(setup: EngineSetup, model: Uint8Array): Promise<Eng
       } catch (cause) {
         const what = messageOf(cause);
         if (outOfMemory.test(what)) {
-          throw new OutOfMemoryError(`the ${backend} runtime ran out of memory for this request: ${what}`, { backend, cause });
+          throw new OutOfMemoryError(`the ${backend} runtime ran out of memory for this request: ${what}`, {
+            backend,
+            cause,
+          });
         }
         throw new InferenceError(`onnxruntime-web failed to run the model on ${backend}: ${what}`, { backend, cause });
       }

@@ -7,13 +7,16 @@ import { wasmContainerProblem } from '../../delivery/wasm-container.js';
 
 export type OrtModule = typeof Ort;
 
-
 // The CPU-only build is 14 MB; the WebGPU build (26 MB) also runs the CPU provider, so a page that
 // needs WebGPU downloads one build and a WASM-only page never downloads the WebGPU one. `glue` is the
 // emscripten module the runtime imports from its own folder when it starts.
 const builds = {
   wasm: { module: 'ort.wasm.min.mjs', glue: 'ort-wasm-simd-threaded.mjs', binary: 'ort-wasm-simd-threaded.wasm' },
-  webgpu: { module: 'ort.webgpu.min.mjs', glue: 'ort-wasm-simd-threaded.asyncify.mjs', binary: 'ort-wasm-simd-threaded.asyncify.wasm' },
+  webgpu: {
+    module: 'ort.webgpu.min.mjs',
+    glue: 'ort-wasm-simd-threaded.asyncify.mjs',
+    binary: 'ort-wasm-simd-threaded.asyncify.wasm',
+  },
 } as const;
 
 const runtimes = new Map<Backend, Promise<OrtModule>>();
@@ -28,10 +31,18 @@ let failedStarts = 0;
 // container is known whole, and a bad cached copy is fetched again.
 function fetchBinary(url: string, version: Promise<string>, delivery: RuntimeDelivery): Promise<Uint8Array> {
   const what = 'onnxruntime-web runtime file';
-  const options = { kind: 'runtime', what, cache: true, version, hint: "; is the SDK's baseUrl right?", ...delivery } as const;
+  const options = {
+    kind: 'runtime',
+    what,
+    cache: true,
+    version,
+    hint: "; is the SDK's baseUrl right?",
+    ...delivery,
+  } as const;
   return deliver(url, options, async (bytes) => {
     const problem = wasmContainerProblem(bytes);
-    if (problem !== undefined) throw new LoadError(`${what} ${url} is not a whole WebAssembly binary: ${problem}`, { source: url });
+    if (problem !== undefined)
+      throw new LoadError(`${what} ${url} is not a whole WebAssembly binary: ${problem}`, { source: url });
     return bytes;
   });
 }
@@ -44,13 +55,21 @@ function fetchBinary(url: string, version: Promise<string>, delivery: RuntimeDel
 function importWithin(moduleUrl: string, timeoutMs: number): Promise<OrtModule> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const stalled = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`it did not arrive within ${timeoutMs} ms (stallTimeoutMs)`)), Math.min(timeoutMs, 2 ** 31 - 1));
+    timer = setTimeout(
+      () => reject(new Error(`it did not arrive within ${timeoutMs} ms (stallTimeoutMs)`)),
+      Math.min(timeoutMs, 2 ** 31 - 1),
+    );
   });
   const imported = import(/* @vite-ignore */ moduleUrl) as Promise<OrtModule>;
   return Promise.race([imported, stalled]).finally(() => clearTimeout(timer));
 }
 
-async function importRuntime(backend: Backend, baseUrl: string, numThreads: number, delivery: RuntimeDelivery): Promise<OrtModule> {
+async function importRuntime(
+  backend: Backend,
+  baseUrl: string,
+  numThreads: number,
+  delivery: RuntimeDelivery,
+): Promise<OrtModule> {
   const build = builds[backend === 'webgpu' ? 'webgpu' : 'wasm']; // 'cpu' is TF.js's: the host never sends it here
   const retry = failedStarts === 0 ? '' : `?retry=${failedStarts}`;
   const moduleUrl = new URL(build.module + retry, baseUrl).href;
@@ -58,14 +77,20 @@ async function importRuntime(backend: Backend, baseUrl: string, numThreads: numb
   // the runtime start fetching it only when the first session is created.
   const imported = importWithin(moduleUrl, delivery.stallTimeoutMs).catch((cause: unknown) => {
     failedStarts += 1;
-    throw new LoadError(`could not import the onnxruntime-web runtime ${moduleUrl}: ${messageOf(cause)}; the next load will try again`, {
-      source: moduleUrl,
-      cause,
-    });
+    throw new LoadError(
+      `could not import the onnxruntime-web runtime ${moduleUrl}: ${messageOf(cause)}; the next load will try again`,
+      {
+        source: moduleUrl,
+        cause,
+      },
+    );
   });
   const version = imported.then((ort) => ort.env.versions.web ?? ort.env.versions.common);
   version.catch(() => undefined); // read only if a copy is to be cached; the import's failure is reported above
-  const [ort, binary] = await Promise.all([imported, fetchBinary(new URL(build.binary, baseUrl).href, version, delivery)]);
+  const [ort, binary] = await Promise.all([
+    imported,
+    fetchBinary(new URL(build.binary, baseUrl).href, version, delivery),
+  ]);
   ort.env.wasm.wasmPaths = retry === '' ? baseUrl : { mjs: new URL(build.glue + retry, baseUrl).href };
   ort.env.wasm.wasmBinary = binary;
   ort.env.wasm.numThreads = numThreads;
@@ -78,7 +103,12 @@ async function importRuntime(backend: Backend, baseUrl: string, numThreads: numb
  * The runtime for a backend, imported once per worker and kept warm. A WebGPU build already loaded
  * serves WASM sessions too. A failed import or download is forgotten so that the next load can retry.
  */
-export function loadOrtRuntime(backend: Backend, baseUrl: string, numThreads: number, delivery: RuntimeDelivery): Promise<OrtModule> {
+export function loadOrtRuntime(
+  backend: Backend,
+  baseUrl: string,
+  numThreads: number,
+  delivery: RuntimeDelivery,
+): Promise<OrtModule> {
   const loaded = runtimes.get(backend) ?? (backend === 'wasm' ? runtimes.get('webgpu') : undefined);
   if (loaded !== undefined) return loaded;
   const runtime = importRuntime(backend, baseUrl, numThreads, delivery);

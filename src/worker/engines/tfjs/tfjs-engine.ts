@@ -8,7 +8,12 @@ import { loadTfjsRuntime, onBackend, type Tf } from './tfjs-runtime.js';
 import { toTensorInfo } from './tfjs-signature.js';
 
 /** Starts the backend (WASM: fetches and compiles its binary) while the model downloads. */
-export function warmUp(backend: Backend, runtimeBaseUrl: string, numThreads: number, delivery: RuntimeDelivery): Promise<unknown> {
+export function warmUp(
+  backend: Backend,
+  runtimeBaseUrl: string,
+  numThreads: number,
+  delivery: RuntimeDelivery,
+): Promise<unknown> {
   return loadTfjsRuntime(backend, runtimeBaseUrl, numThreads, delivery);
 }
 
@@ -51,13 +56,21 @@ async function probeOutputs(tf: Tf, runner: Runner, inputs: readonly TensorInfo[
   });
   try {
     const outputs = await runOnce(tf, runner, feeds, copy);
-    return outputs.map((output) => ({ ...output, dims: batched && output.dims[0] === 2 ? [-1, ...output.dims.slice(1)] : output.dims }));
+    return outputs.map((output) => ({
+      ...output,
+      dims: batched && output.dims[0] === 2 ? [-1, ...output.dims.slice(1)] : output.dims,
+    }));
   } finally {
     tf.dispose(Object.values(feeds));
   }
 }
 
-async function describe(tf: Tf, runner: Runner, source: string, copy: boolean): Promise<{ inputs: TensorInfo[]; outputs: TensorInfo[] }> {
+async function describe(
+  tf: Tf,
+  runner: Runner,
+  source: string,
+  copy: boolean,
+): Promise<{ inputs: TensorInfo[]; outputs: TensorInfo[] }> {
   const inputs = runner.inputs.map((input) => {
     if (input.shape === undefined || input.dtype === undefined) {
       throw new LoadError(`TF.js model ${source} does not say the shape or dtype of input '${input.name}'`, { source });
@@ -68,7 +81,12 @@ async function describe(tf: Tf, runner: Runner, source: string, copy: boolean): 
   const probed = complete ? [] : await probeOutputs(tf, runner, inputs, copy);
   const outputs = runner.outputs.map((output, i) => {
     const seen = probed[i];
-    return toTensorInfo(output, output.shape ?? ((seen?.dims ?? []) as Dim[]), output.dtype ?? seen?.dtype ?? 'unknown', source);
+    return toTensorInfo(
+      output,
+      output.shape ?? ((seen?.dims ?? []) as Dim[]),
+      output.dtype ?? seen?.dtype ?? 'unknown',
+      source,
+    );
   });
   return { inputs, outputs };
 }
@@ -80,7 +98,9 @@ export function create(setup: EngineSetup): Promise<Engine> {
 
 async function createModel(setup: EngineSetup, modelJson: Uint8Array): Promise<Engine> {
   const { source, backend } = setup;
-  const tf = await loadTfjsRuntime(backend, setup.runtimeBaseUrl, setup.numThreads, { stallTimeoutMs: setup.stallTimeoutMs });
+  const tf = await loadTfjsRuntime(backend, setup.runtimeBaseUrl, setup.numThreads, {
+    stallTimeoutMs: setup.stallTimeoutMs,
+  });
   const json = parseModelJson(modelJson, source);
   // Weight shards given in memory; otherwise they are fetched next to the model URL.
   const weights = setup.model.kind === 'tfjs-artifacts' ? setup.model.weights : undefined;
@@ -107,7 +127,10 @@ async function createModel(setup: EngineSetup, modelJson: Uint8Array): Promise<E
           return Object.fromEntries(outputs.map((output, i) => [output.name, results[i] as Tensor]));
         } catch (cause) {
           const what = messageOf(cause);
-          throw new InferenceError(`TF.js failed to run ${runner.format} ${source} on ${backend}: ${what}`, { backend, cause });
+          throw new InferenceError(`TF.js failed to run ${runner.format} ${source} on ${backend}: ${what}`, {
+            backend,
+            cause,
+          });
         } finally {
           tf.dispose(Object.values(tensors));
         }

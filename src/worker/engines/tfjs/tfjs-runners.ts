@@ -19,9 +19,12 @@ function formatOf(json: ModelJson, source: string): Runner['format'] {
   const topology = json.modelTopology as Record<string, unknown>;
   if ('node' in topology) return 'graph-model';
   if ('model_config' in topology || 'class_name' in topology) return 'layers-model';
-  throw new LoadError(`TF.js model ${source} is neither a graph model nor a layers model (format: ${String(json.format)})`, {
-    source,
-  });
+  throw new LoadError(
+    `TF.js model ${source} is neither a graph model nor a layers model (format: ${String(json.format)})`,
+    {
+      source,
+    },
+  );
 }
 
 const asList = (result: Tensor | Tensor[]): Tensor[] => (Array.isArray(result) ? result : [result]);
@@ -69,7 +72,12 @@ async function layersRunner(tf: Tf, artifacts: io.ModelArtifacts): Promise<Runne
 }
 
 /** Loads the model's weights onto TF.js's current backend. */
-export async function loadRunner(tf: Tf, json: ModelJson, artifacts: io.ModelArtifacts, source: string): Promise<Runner> {
+export async function loadRunner(
+  tf: Tf,
+  json: ModelJson,
+  artifacts: io.ModelArtifacts,
+  source: string,
+): Promise<Runner> {
   const format = formatOf(json, source);
   try {
     return format === 'graph-model' ? await graphRunner(tf, json, artifacts) : await layersRunner(tf, artifacts);

@@ -21,7 +21,11 @@ function unregister(backend: Backend): void {
 const failures = new Map<Backend, unknown>();
 
 /** Registers a backend factory that remembers why it failed: tf.setBackend only logs and returns false. */
-function registerRemembering(backend: Backend, factory: () => Promise<tf.KernelBackend> | tf.KernelBackend, priority: number) {
+function registerRemembering(
+  backend: Backend,
+  factory: () => Promise<tf.KernelBackend> | tf.KernelBackend,
+  priority: number,
+) {
   unregister(backend);
   tf.registerBackend(
     backend,
@@ -49,11 +53,18 @@ function fetchBinariesFromCache(baseUrl: string, delivery: RuntimeDelivery): voi
   platform.fetch = async (path: string, init?: RequestInit) => {
     if (!path.startsWith(baseUrl) || !path.endsWith('.wasm')) return platformFetch(path, init);
     const what = 'TF.js runtime file';
-    const options = { kind: 'runtime', what, cache: true, version: Promise.resolve(tf.version_core), ...delivery } as const;
+    const options = {
+      kind: 'runtime',
+      what,
+      cache: true,
+      version: Promise.resolve(tf.version_core),
+      ...delivery,
+    } as const;
     try {
       const bytes = await deliver(path, options, async (bytes) => {
         const problem = wasmContainerProblem(bytes);
-        if (problem !== undefined) throw new LoadError(`${what} ${path} is not a whole WebAssembly binary: ${problem}`, { source: path });
+        if (problem !== undefined)
+          throw new LoadError(`${what} ${path} is not a whole WebAssembly binary: ${problem}`, { source: path });
         return bytes;
       });
       return new Response(bytes as Uint8Array<ArrayBuffer>, { headers: { 'Content-Type': 'application/wasm' } });
@@ -89,7 +100,12 @@ async function createWebGpuBackend(WebGPUBackend: WebGpuModule['WebGPUBackend'])
   return new WebGPUBackend(device, adapter.info);
 }
 
-async function initBackend(backend: Backend, baseUrl: string, numThreads: number, delivery: RuntimeDelivery): Promise<Tf> {
+async function initBackend(
+  backend: Backend,
+  baseUrl: string,
+  numThreads: number,
+  delivery: RuntimeDelivery,
+): Promise<Tf> {
   if (backend === 'wasm') {
     const { setThreadsCount, setWasmPaths } = await import('@tensorflow/tfjs-backend-wasm');
     binaryFailure = undefined;
@@ -123,7 +139,12 @@ async function initBackend(backend: Backend, baseUrl: string, numThreads: number
 const runtimes = new Map<Backend, Promise<Tf>>();
 
 /** TF.js with `backend` started, once per worker; a failed start is forgotten so the next load retries. */
-export function loadTfjsRuntime(backend: Backend, baseUrl: string, numThreads: number, delivery: RuntimeDelivery): Promise<Tf> {
+export function loadTfjsRuntime(
+  backend: Backend,
+  baseUrl: string,
+  numThreads: number,
+  delivery: RuntimeDelivery,
+): Promise<Tf> {
   let runtime = runtimes.get(backend);
   if (runtime === undefined) {
     runtime = exclusive(() => initBackend(backend, baseUrl, numThreads, delivery));

@@ -52,7 +52,10 @@ function nodeName(tensorName: string): string {
 
 function fromSignature(entry: SignatureEntry): DeclaredTensor {
   const { tensorShape } = entry;
-  const shape = tensorShape === undefined || tensorShape.unknownRank ? undefined : (tensorShape.dim ?? []).map((d) => dimOf(d.size));
+  const shape =
+    tensorShape === undefined || tensorShape.unknownRank
+      ? undefined
+      : (tensorShape.dim ?? []).map((d) => dimOf(d.size));
   return { name: nodeName(entry.name), dtype: entry.dtype, shape };
 }
 
@@ -60,7 +63,10 @@ function fromSignature(entry: SignatureEntry): DeclaredTensor {
  * A graph model's inputs and outputs: from model.json's signature (converters put it at the top level
  * or in userDefinedMetadata), else from what TF.js read off the Placeholder and output nodes.
  */
-export function declaredGraphTensors(model: GraphModel, json: ModelJson): { inputs: DeclaredTensor[]; outputs: DeclaredTensor[] } {
+export function declaredGraphTensors(
+  model: GraphModel,
+  json: ModelJson,
+): { inputs: DeclaredTensor[]; outputs: DeclaredTensor[] } {
   const signature = (json.signature ?? json.userDefinedMetadata?.signature) as Signature | undefined;
   const fromModel = (values: GraphModel['inputs']): DeclaredTensor[] =>
     values.map((value) => ({ name: value.name, dtype: value.dtype, shape: value.shape?.map(dimOf) }));
@@ -81,7 +87,9 @@ export function declaredLayersTensors(model: LayersModel): { inputs: DeclaredTen
 export function toTensorInfo(declared: DeclaredTensor, shape: Dim[], dtype: string, source: string): TensorInfo {
   const known = dtypes[dtype];
   if (known === undefined) {
-    throw new LoadError(`TF.js model ${source} uses ${dtype} for '${declared.name}', which webinfer does not support`, { source });
+    throw new LoadError(`TF.js model ${source} uses ${dtype} for '${declared.name}', which webinfer does not support`, {
+      source,
+    });
   }
   return { name: declared.name, dtype: known, shape };
 }

@@ -56,7 +56,8 @@ export function summarize(results) {
       `P3 mlp 64 MiB: hand-off/structuredClone ${f(h / p3.structuredCloneMs.median, 4)}x, target <= 1 ms and no page-side copy ${verdict(ok)} | ` +
         `predict() synchronous part ${ms(h)} (p90 ${ms(p3.handOffMs.p90)}), bare postMessage with transfer ${ms(p3.postMessageMs.median)} (p90 ${ms(p3.postMessageMs.p90)}), ` +
         `structuredClone ${ms(p3.structuredCloneMs.median)}; ` +
-        `input detached after the call: ${p3.allDetached ? 'yes (transferred, not copied)' : 'NO'}; n=${p3.reps} ${where(p3.conditions)}`,
+        `input detached after the call: ${p3.allDetached ? 'yes (transferred, not copied)' : 'NO'}; ` +
+        `n=${p3.reps} ${where(p3.conditions)}`,
     );
   }
   if (results.p4) {
@@ -67,7 +68,8 @@ export function summarize(results) {
       `P4 rec: long tasks webinfer ${w.longTasks} vs main ${m?.longTasks ?? '-'}, target 0 ${verdict(ok)} | ` +
         `over ${f(w.seconds, 1)} s each: webinfer ${w.calls} calls (${ms(w.callMs.median)}), max frame gap ${ms(w.maxFrameGapMs)}, ` +
         `${w.gapsOver50ms} gaps > 50 ms; main ${m?.calls} calls (${ms(m?.callMs.median)}), long tasks ${ms(m?.longTaskMs)} in all ` +
-        `(longest ${ms(m?.longestTaskMs)}), max frame gap ${ms(m?.maxFrameGapMs)}, ${m?.gapsOver50ms} gaps > 50 ms ${where(results.p4.conditions)}`,
+        `(longest ${ms(m?.longestTaskMs)}), max frame gap ${ms(m?.maxFrameGapMs)}, ${m?.gapsOver50ms} gaps > 50 ` +
+        `ms ${where(results.p4.conditions)}`,
     );
   }
   for (const [key, p5] of Object.entries(results.p5 ?? {})) {
@@ -84,7 +86,8 @@ export function summarize(results) {
     const { webinfer: w, direct: d } = results.p6.ms;
     lines.push(
       `P6 liveness (TF.js): webinfer/direct ${f(w.median / d.median, 3)}x (${w.median - d.median >= 0 ? '+' : ''}${ms(w.median - d.median)}), no target | ` +
-        `median per call: webinfer ${ms(w.median)}, TF.js direct in a worker ${ms(d.median)}; n=${results.p6.reps} ${where(results.p6.conditions)}`,
+        `median per call: webinfer ${ms(w.median)}, TF.js direct in a worker ${ms(d.median)}; ` +
+        `n=${results.p6.reps} ${where(results.p6.conditions)}`,
     );
   }
   results.targets = targets;

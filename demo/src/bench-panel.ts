@@ -83,7 +83,8 @@ export function mountBenchPanel(host: HTMLElement, modelUrl: string, dims: numbe
     html(
       'p',
       { class: 'hint' },
-      'Runs in your browser: the same classifier through webinfer and through onnxruntime-web called by hand in a worker, interleaved call by call.',
+      'Runs in your browser: the same classifier through webinfer and through onnxruntime-web called by hand in ' +
+        'a worker, interleaved call by call.',
     ),
   );
   const controls = html('div', { class: 'bench-controls' });
@@ -130,7 +131,9 @@ export function mountBenchPanel(host: HTMLElement, modelUrl: string, dims: numbe
       const w = samples.webinfer?.ms ?? [];
       const r = samples.raw?.ms ?? [];
       latencyChart(latencyHost, histogram(w, r));
-      const p1 = `P1 latency: webinfer ${median(w).toFixed(2)} ms, raw ${median(r).toFixed(2)} ms per call (${(median(w) / median(r)).toFixed(3)}x).`;
+      const p1 =
+        `P1 latency: webinfer ${median(w).toFixed(2)} ms, raw ${median(r).toFixed(2)} ms per call ` +
+        `(${(median(w) / median(r)).toFixed(3)}x).`;
       summary.textContent = p1;
       const webinferRate: number[] = [];
       const rawRate: number[] = [];

@@ -60,7 +60,9 @@ function cacheList(webinfer: Webinfer, list: HTMLElement, clear: HTMLButtonEleme
     list.replaceChildren(
       ...files.map((file) => {
         const item = document.createElement('li');
-        item.textContent = `${file.kind === 'runtime' ? 'runtime' : 'model'} · ${new URL(file.url).pathname.split('/').pop() ?? file.url} · ${size(file.bytes)}`;
+        item.textContent =
+          `${file.kind === 'runtime' ? 'runtime' : 'model'} · ` +
+          `${new URL(file.url).pathname.split('/').pop() ?? file.url} · ${size(file.bytes)}`;
         item.title = `${file.url}\n${file.tag}\ncached ${file.cachedAt}`;
         return item;
       }),

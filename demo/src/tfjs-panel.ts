@@ -40,7 +40,9 @@ export function mountTfjsPanel(panel: HTMLElement, source: HTMLCanvasElement): v
         .then((outputs) => {
           const probs = Array.from(Object.values(outputs)[0]!.data as Float32Array);
           const best = probs.indexOf(Math.max(...probs));
-          result.textContent = `${labels[best]} ${(probs[best]! * 100).toFixed(1)}% in ${(performance.now() - start).toFixed(2)} ms (${model.backend})`;
+          result.textContent =
+            `${labels[best]} ${(probs[best]! * 100).toFixed(1)}% in ` +
+            `${(performance.now() - start).toFixed(2)} ms (${model.backend})`;
         })
         .catch(showError);
     });

@@ -20,7 +20,8 @@ function describeSource(source: ModelSource): { bytesOrUrl: ModelBytesOrUrl; tra
     const url = parseUrl('the model URL', source);
     if (hasUserinfo(url)) {
       throw new InputError(
-        `the model URL ${url.href} carries credentials (user:password@), which fetch() refuses to send; serve the model without them, or fetch it yourself and pass its bytes to load()`,
+        `the model URL ${url.href} carries credentials (user:password@), which fetch() refuses to send; serve ` +
+          `the model without them, or fetch it yourself and pass its bytes to load()`,
       );
     }
     return { bytesOrUrl: { kind: 'url', url: url.href }, transfer: [] };
@@ -32,7 +33,8 @@ function describeSource(source: ModelSource): { bytesOrUrl: ModelBytesOrUrl; tra
   }
   if (isTfjsArtifacts(source)) return describeTfjsArtifacts(source);
   throw new InputError(
-    `load expects a URL, an ArrayBuffer, a Uint8Array or TF.js artifacts, got ${source === null ? 'null' : typeof source}`,
+    `load expects a URL, an ArrayBuffer, a Uint8Array or TF.js artifacts, got ` +
+      `${source === null ? 'null' : typeof source}`,
   );
 }
 

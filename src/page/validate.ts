@@ -55,7 +55,8 @@ export function validateFeeds(feeds: unknown, inputs: readonly TensorInfo[]): Te
     const tensor = feeds[info.name];
     if (tensor === undefined) {
       throw new InputError(
-        `missing input '${info.name}' (${info.dtype} ${formatDims(info.shape)}); the model's inputs are ${expectedNames()}`,
+        `missing input '${info.name}' (${info.dtype} ${formatDims(info.shape)}); the model's inputs are ` +
+          `${expectedNames()}`,
         { input: info.name },
       );
     }
@@ -78,7 +79,8 @@ function checkTensor(info: TensorInfo, tensor: unknown): void {
   const array = data as ArrayBufferView & { length: number };
   if (typeof SharedArrayBuffer !== 'undefined' && array.buffer instanceof SharedArrayBuffer) {
     fail(
-      'is backed by a SharedArrayBuffer, which cannot be handed over safely while other threads write it; pass a copy (new Float32Array(data) or data.slice())',
+      'is backed by a SharedArrayBuffer, which cannot be handed over safely while other threads write it; pass ' +
+        'a copy (new Float32Array(data) or data.slice())',
     );
   }
   if (isDetached(array)) {
@@ -100,7 +102,8 @@ function checkTensor(info: TensorInfo, tensor: unknown): void {
   const bytes = count * arrayTypes[info.dtype].BYTES_PER_ELEMENT;
   if (bytes > maxTensorBytes) {
     throw new OutOfMemoryError(
-      `input '${info.name}' has dims ${formatDims(given)}: ${bytes} bytes, more than the ${maxTensorBytes} (1 GiB) one tensor may carry to the worker; split it into smaller batches`,
+      `input '${info.name}' has dims ${formatDims(given)}: ${bytes} bytes, more than the ${maxTensorBytes} (1 ` +
+        `GiB) one tensor may carry to the worker; split it into smaller batches`,
       { input: info.name },
     );
   }

@@ -63,7 +63,8 @@ function startWorker(workerUrl: string): WorkerClient {
   });
   const watchdog = startWatchdog((detail) =>
     die(
-      `its watchdog stopped it: ${detail} (maxRunMs, or the caller's timeoutMs plus 1 s); the calls on it were lost, and its models reload on their next call`,
+      `its watchdog stopped it: ${detail} (maxRunMs, or the caller's timeoutMs plus 1 s); the calls on it were ` +
+        `lost, and its models reload on their next call`,
     ),
   );
   host.watch(transfer(watchdog, [watchdog])).catch(() => undefined);

@@ -2,8 +2,24 @@
 
 // Query parameters that carry credentials in the URL schemes people use for model files (signed
 // S3/GCS/Azure URLs, token-in-URL CDNs).
-const secretParams =
-  /([?&](?:access_token|token|auth|authorization|api[_-]?key|key|sig|signature|password|secret|x-amz-signature|x-amz-credential|x-amz-security-token|x-goog-signature|x-goog-credential)=)[^&#\s'"]*/gi;
+const secretNames = [
+  'access_token',
+  'token',
+  'auth',
+  'authorization',
+  'api[_-]?key',
+  'key',
+  'sig',
+  'signature',
+  'password',
+  'secret',
+  'x-amz-signature',
+  'x-amz-credential',
+  'x-amz-security-token',
+  'x-goog-signature',
+  'x-goog-credential',
+];
+const secretParams = new RegExp(`([?&](?:${secretNames.join('|')})=)[^&#\\s'"]*`, 'gi');
 // `scheme://user:password@host`: the userinfo part, up to the last '@' before the path.
 const userinfo = /\b([a-z][a-z0-9+.-]*:\/\/)[^/?#\s@'"]+@/gi;
 

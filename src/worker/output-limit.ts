@@ -15,7 +15,8 @@ export function oversizeOutput(outputs: Tensors): OutOfMemoryError | undefined {
     const bytes = tensor.data.byteLength;
     if (bytes <= maxOutputBytes) continue;
     return new OutOfMemoryError(
-      `output '${name}' has dims ${formatDims(tensor.dims)}: ${bytes} bytes, more than the ${maxOutputBytes} (2000 MiB) one tensor can carry back to the page; ask for fewer rows per call`,
+      `output '${name}' has dims ${formatDims(tensor.dims)}: ${bytes} bytes, more than the ${maxOutputBytes} ` +
+        `(2000 MiB) one tensor can carry back to the page; ask for fewer rows per call`,
       { output: name },
     );
   }

@@ -87,7 +87,8 @@ try {
   console.log(
     `soak: ${total} predicts in ${seconds.toFixed(1)} s (${stats.runs} engine runs); memory growth after warm-up: ` +
       `page+worker ${pct(result.growth.pageAndWorker)} (${mib(afterWarmup.pageAndWorkerBytes)} -> ${mib(atEnd.pageAndWorkerBytes)}), ` +
-      `page heap ${pct(result.growth.pageHeap)} (${mib(afterWarmup.pageHeapBytes)} -> ${mib(atEnd.pageHeapBytes)}) — ${ok ? 'under' : 'OVER'} the 5% bound`,
+      `page heap ${pct(result.growth.pageHeap)} (${mib(afterWarmup.pageHeapBytes)} -> ` +
+      `${mib(atEnd.pageHeapBytes)}) — ${ok ? 'under' : 'OVER'} the 5% bound`,
   );
   process.exitCode = ok ? 0 : 1;
 } finally {

@@ -36,7 +36,9 @@ export function declaredBatching(
       probe: false,
     };
   }
-  const reason = `not checked yet: dim 0 is symbolic in every input and output; a probe of ${probeRows} rows checks that rows are independent before the first run that would coalesce`;
+  const reason =
+    `not checked yet: dim 0 is symbolic in every input and output; a probe of ${probeRows} rows ` +
+    `checks that rows are independent before the first run that would coalesce`;
   return { status: { coalesces: false, reason }, probe: true };
 }
 
@@ -60,7 +62,9 @@ export async function probeBatching(
       return { coalesces: true, reason: `verified by ${probe}: each row gave the same outputs batched and alone` };
     return {
       coalesces: false,
-      reason: `${probe} batched differed from the rows run alone (${mismatch}): dim 0 is not a batch; calls run one at a time`,
+      reason:
+        `${probe} batched differed from the rows run alone (${mismatch}): dim 0 is not a batch; calls run ` +
+        `one at a time`,
     };
   } catch (error) {
     return {

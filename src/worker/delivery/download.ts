@@ -54,14 +54,18 @@ function networkHint(url: string): string {
   const cors = crossOrigin
     ? `; ${new URL(url).origin} is another origin, so it must send CORS headers (Access-Control-Allow-Origin)`
     : '';
-  return `check that the server is reachable${cors}; a broken compressed (gzip/br) body or a redirect loop fail this way too`;
+  return (
+    `check that the server is reachable${cors}; a broken compressed (gzip/br) body or a redirect loop fail ` +
+    `this way too`
+  );
 }
 
 /** The error for a failure of the request or its body: a stall, a cancellation, or the network. */
 function failure(url: string, options: DownloadOptions, stall: Stall, cause: unknown, doing: string): Error {
   if (stall.stalled) {
     return new LoadError(
-      `${options.what} ${url} stalled: no data for ${stall.timeoutMs} ms while ${doing} (stallTimeoutMs), so the download was aborted; is the server overloaded or stuck?`,
+      `${options.what} ${url} stalled: no data for ${stall.timeoutMs} ms while ${doing} (stallTimeoutMs), so ` +
+        `the download was aborted; is the server overloaded or stuck?`,
       { source: url, cause },
     );
   }

@@ -55,7 +55,8 @@ function checkBytes(bytes: Uint8Array, url: string, what: string): void {
   if (bytes.byteLength === 0) throw new LoadError(`${what} ${url} is empty (0 bytes)`, { source: url });
   if (looksLikeHtml(bytes)) {
     throw new LoadError(
-      `${what} ${url} is an HTML page, not a ${what}: the server answered this URL with a page (a wrong path, or a dev server's fallback)`,
+      `${what} ${url} is an HTML page, not a ${what}: the server answered this URL with a page (a wrong path, ` +
+        `or a dev server's fallback)`,
       { source: url },
     );
   }
@@ -109,7 +110,9 @@ async function store(cache: Cache, url: string, downloaded: Downloaded, options:
   options.onWarning?.({
     code: notStored.code,
     source: url,
-    message: `${options.what} ${url} was loaded but not cached (${notStored.reason}); it runs, and will be downloaded again next time`,
+    message:
+      `${options.what} ${url} was loaded but not cached (${notStored.reason}); it runs, and will be ` +
+      `downloaded again next time`,
   });
 }
 
@@ -141,7 +144,9 @@ function fromCache(cache: Cache, url: string, copy: CachedCopy, options: FetchOp
 export function afterBadCopy(error: unknown, url: string, why: string): unknown {
   if (!(error instanceof WebinferError) || error.name === 'AbortError') return error;
   const ErrorClass = error.constructor as new (message: string, context: object) => WebinferError;
-  const message = `the copy of ${url} in Cache Storage was bad (${why}), so it was evicted, and the fresh download failed too: ${error.message}`;
+  const message =
+    `the copy of ${url} in Cache Storage was bad (${why}), so it was evicted, and the fresh ` +
+    `download failed too: ${error.message}`;
   return new ErrorClass(message, { source: error.source ?? url, backend: error.backend, cause: error });
 }
 

@@ -42,7 +42,8 @@ async function digestOf(bytes: Uint8Array, algorithm: Algorithm, url: string): P
   // SubtleCrypto exists only in secure contexts; without it `crypto.subtle` is undefined.
   if (globalThis.crypto?.subtle === undefined) {
     throw new InputError(
-      `integrity for ${url} cannot be checked: integrity needs SubtleCrypto, which exists only in secure contexts (https or localhost); serve the page over https, or drop the integrity option`,
+      `integrity for ${url} cannot be checked: integrity needs SubtleCrypto, which exists only in secure ` +
+        `contexts (https or localhost); serve the page over https, or drop the integrity option`,
       { source: url },
     );
   }
@@ -58,7 +59,8 @@ export async function verifyIntegrity(bytes: Uint8Array, integrity: string, url:
   const actualBase64 = canonical(actual.slice(algorithm.length + 1));
   if (digests.some((digest) => digest.algorithm === algorithm && canonical(digest.base64) === actualBase64)) return;
   throw new IntegrityError(
-    `integrity check failed for ${url}: expected ${integrity.trim()}, got ${actual}; the file changed on the server, or the digest is wrong. Nothing was cached.`,
+    `integrity check failed for ${url}: expected ${integrity.trim()}, got ${actual}; the file changed on the ` +
+      `server, or the digest is wrong. Nothing was cached.`,
     { source: url },
   );
 }

@@ -19,7 +19,10 @@ export async function roomFor(bytes: number): Promise<string | undefined> {
   const free = quota * (1 - reserve) - usage;
   if (bytes <= free) return undefined;
   const mb = (n: number): string => `${(n / 1e6).toFixed(1)} MB`;
-  return `storage quota too small: ${mb(bytes)} needed, ${mb(Math.max(0, free))} free of ${mb(quota)} (${mb(usage)} used)`;
+  return (
+    `storage quota too small: ${mb(bytes)} needed, ${mb(Math.max(0, free))} free of ${mb(quota)} ` +
+    `(${mb(usage)} used)`
+  );
 }
 
 /** A QuotaExceededError, whatever realm or browser raised it. */

@@ -29,7 +29,9 @@ const quoted = (backends: readonly Backend[]): string => {
 /** The backend for this engine: 'auto' over its own list; a named one only if the engine runs on it. */
 function chooseFor(plugin: EnginePlugin, requested: BackendRequest, caps: Capabilities, source: string): BackendChoice {
   if (requested !== 'auto' && !plugin.backends.includes(requested)) {
-    const message = `backend '${requested}' is not one the ${plugin.kind} engine runs on; model ${source} runs on ${quoted(plugin.backends)}`;
+    const message =
+      `backend '${requested}' is not one the ${plugin.kind} engine runs on; model ${source} runs ` +
+      `on ${quoted(plugin.backends)}`;
     throw new BackendUnavailableError(message, { backend: requested, source });
   }
   return chooseBackend(requested, caps, plugin.backends);

@@ -10,8 +10,19 @@ export { loadOrtRuntime as warmUp };
 
 // How the wasm heap (emscripten, ORT's allocator) and WebGPU say they ran out of memory. A request for
 // 4 GiB or more overflows ORT's 32-bit size arithmetic (SafeInt) before any allocation is tried.
-const outOfMemory =
-  /out of memory|bad_alloc|allocation failed|cannot enlarge memory|OOM|SafeInt|Integer overflow|Tensor shape is too large/i;
+const outOfMemory = new RegExp(
+  [
+    'out of memory',
+    'bad_alloc',
+    'allocation failed',
+    'cannot enlarge memory',
+    'OOM',
+    'SafeInt',
+    'Integer overflow',
+    'Tensor shape is too large',
+  ].join('|'),
+  'i',
+);
 // How onnxruntime-web says its own start failed (its glue module or binary), not the model.
 const runtimeFailed = /no available backend found/i;
 
@@ -74,7 +85,8 @@ async function createSession(setup: EngineSetup, model: Uint8Array): Promise<Eng
       forgetOrtRuntime(ort);
       const runtime = setup.runtimeBaseUrl;
       throw new LoadError(
-        `onnxruntime-web (${runtime}) failed to start on ${backend}, so model ${source} could not load: ${what}; the next load will fetch the runtime again`,
+        `onnxruntime-web (${runtime}) failed to start on ${backend}, so model ${source} could not load: ` +
+          `${what}; the next load will fetch the runtime again`,
         {
           source: runtime,
           backend,

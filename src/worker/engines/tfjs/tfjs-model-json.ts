@@ -69,7 +69,8 @@ function sizeProblem(
       ? `has ${sizes[culprit]} bytes where the manifest's weights need ${wanted[culprit]}`
       : `hold ${total} bytes`;
   return new LoadError(
-    `TF.js weight shard ${url} of model ${source} ${part} (the group's weights need ${expected} bytes, its ${sizes.length} shard(s) hold ${total}): a truncated or wrong file`,
+    `TF.js weight shard ${url} of model ${source} ${part} (the group's weights need ${expected} bytes, its ` +
+      `${sizes.length} shard(s) hold ${total}): a truncated or wrong file`,
     { source: urls[culprit] ?? urls[0] ?? source },
   );
 }
@@ -166,7 +167,8 @@ export async function modelArtifacts(
     if (specs.length === 0) return [specs, []];
     if (!fromUrl) {
       throw new LoadError(
-        `TF.js model ${source} lists ${specs.length} weights, but a model.json given as bytes cannot fetch them; pass { modelJson, weights } instead`,
+        `TF.js model ${source} lists ${specs.length} weights, but a model.json given as bytes cannot fetch ` +
+          `them; pass { modelJson, weights } instead`,
         { source },
       );
     }

@@ -32,6 +32,16 @@ function checkFeeds(what: Call, index: number, feeds: Tensors, inputs: readonly 
   }
 }
 
+/**
+ * Test hooks break the worker on purpose: only a page that declares itself a test
+ * (`globalThis.__webinferTestHooks = true`, as the test pages do) may call them.
+ */
+function allowTestHook(name: string): void {
+  if ((globalThis as { __webinferTestHooks?: unknown }).__webinferTestHooks !== true) {
+    throw new InputError(`${name} is a test hook; set globalThis.__webinferTestHooks = true in a test page to use it`);
+  }
+}
+
 const disposedError = () => new DisposedError('this model has been disposed; load it again to use it');
 
 /**
@@ -116,11 +126,13 @@ export class Model {
 
   /** @internal Test hook: the worker closes itself, as if the browser had killed it. */
   crashWorkerForTesting(): void {
+    allowTestHook('crashWorkerForTesting');
     void this.#placement.client.host.crashForTesting();
   }
 
   /** @internal Test hook: destroys the model's GPU device (WebGPU only), as a driver reset would. */
   loseDeviceForTesting(): Promise<void> {
+    allowTestHook('loseDeviceForTesting');
     const { client, info } = this.#placement;
     return viaWorker(client, client.host.loseDeviceForTesting(info.id));
   }

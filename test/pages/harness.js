@@ -1,4 +1,6 @@
 // Shared by the test pages: turns results into JSON-safe values for Playwright to read back.
+// The SDK's test hooks (crashWorkerForTesting, loseDeviceForTesting) answer only a page that says it is a test.
+globalThis.__webinferTestHooks = true;
 window.harness = {
   plain(tensors) {
     const out = {};

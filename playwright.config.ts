@@ -1,15 +1,6 @@
 import { defineConfig } from '@playwright/test';
 import type { Setup } from './test/browser/fixtures.js';
-
-const chromiumArgs = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+import { chromiumArgs, chromiumPath } from './test/chromium.mjs';
 
 function project(name: string, setup: Setup) {
   const args = setup.webgpuFlag ? [...chromiumArgs, '--enable-unsafe-webgpu'] : chromiumArgs;
@@ -19,7 +10,7 @@ function project(name: string, setup: Setup) {
     ...(name === 'wasm-isolated' ? {} : { testIgnore: /offline\.spec\.ts$/ }),
     use: {
       setup,
-      launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args },
+      launchOptions: { executablePath: chromiumPath, args },
     },
   };
 }

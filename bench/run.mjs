@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from '@playwright/test';
+import { chromiumArgs, chromiumPath } from '../test/chromium.mjs';
 import { startServer } from '../test/server.mjs';
 import { prepare, repo } from './prepare.mjs';
 import { summarize } from './summary.mjs';
@@ -23,17 +24,9 @@ const base = `http://127.0.0.1:${port}/coi/bench/page/`;
 const sdk = process.env.BENCH_SDK ? `sdk=${encodeURIComponent(process.env.BENCH_SDK)}` : '';
 const wants = (metric) => only === undefined || only.includes(metric);
 const launchOptions = {
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  executablePath: chromiumPath,
   headless: true,
-  args: [
-    '--headless=new',
-    '--no-sandbox',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
+  args: chromiumArgs,
 };
 const reps = quick
   ? { p1: { mlp: 60, cls: 30 }, p2: { mlp: 3, cls: 2 }, p3: 3, p4: 4, p5: 2, p6: 60 }

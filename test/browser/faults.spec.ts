@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { chromium } from '@playwright/test';
+import { chromiumArgs, chromiumPath } from '../chromium.mjs';
 import { expect, test, type Sdk } from './fixtures.js';
 import { featuresFor } from './reference.js';
 
@@ -235,14 +236,8 @@ test('integrity on a page that is not a secure context rejects with an InputErro
 }) => {
   const port = new URL(baseURL!).port;
   const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless=new',
-      '--no-sandbox',
-      '--disable-quic',
-      '--no-first-run',
-      '--host-resolver-rules=MAP insecure.test 127.0.0.1',
-    ],
+    executablePath: chromiumPath,
+    args: [...chromiumArgs, '--host-resolver-rules=MAP insecure.test 127.0.0.1'],
   });
   try {
     const page = await browser.newPage();

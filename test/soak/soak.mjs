@@ -1,6 +1,7 @@
 // Soak: 10,000 predicts on one model, measuring the memory of the page and its worker after warm-up
 // and at the end. Run with `npm run soak` (builds first); prints JSON, then a one-line summary.
 import { chromium } from '@playwright/test';
+import { chromiumArgs, chromiumPath } from '../chromium.mjs';
 import { startServer } from '../server.mjs';
 
 const total = Number(process.env.SOAK_CALLS ?? 10_000);
@@ -9,19 +10,9 @@ const concurrency = 16;
 
 const server = await startServer(4176);
 const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  executablePath: chromiumPath,
   // ForceEagerMeasureMemory: measureUserAgentSpecificMemory answers at once instead of at the next GC.
-  args: [
-    '--headless=new',
-    '--no-sandbox',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--enable-blink-features=ForceEagerMeasureMemory',
-    '--js-flags=--expose-gc',
-  ],
+  args: [...chromiumArgs, '--enable-blink-features=ForceEagerMeasureMemory', '--js-flags=--expose-gc'],
 });
 try {
   const page = await browser.newPage();

@@ -2,7 +2,12 @@
 import { describe, expect, it } from 'vitest';
 import { BackendUnavailableError } from '../../src/shared/errors.js';
 import type { BackendRequest } from '../../src/shared/types.js';
-import { chooseBackend, type Capabilities, type WebGpuProbe } from '../../src/worker/engines/backends.js';
+import {
+  chooseBackend,
+  fallbacksAfter,
+  type Capabilities,
+  type WebGpuProbe,
+} from '../../src/worker/engines/backends.js';
 
 const hardwareGpu: WebGpuProbe = {
   available: true,
@@ -26,9 +31,13 @@ const caps = (webgpu: WebGpuProbe, wasmUnavailable: string | null = null, thread
 });
 
 /** The BackendUnavailableError that choosing throws; fails the test if it throws nothing. */
-function refusal(requested: BackendRequest, capabilities: Capabilities): BackendUnavailableError {
+function refusal(
+  requested: BackendRequest,
+  capabilities: Capabilities,
+  backends?: readonly string[],
+): BackendUnavailableError {
   try {
-    chooseBackend(requested, capabilities);
+    chooseBackend(requested, capabilities, backends);
   } catch (error) {
     expect(error).toBeInstanceOf(BackendUnavailableError);
     return error as BackendUnavailableError;
@@ -107,5 +116,60 @@ describe('chooseBackend with a forced backend', () => {
     const choice = chooseBackend('cpu', caps(hardwareGpu, null, true));
     expect(choice).toEqual({ backend: 'cpu', reason: expect.stringContaining('as requested') });
     expect(() => chooseBackend('auto', caps(noGpu, noSimd))).toThrow(BackendUnavailableError);
+  });
+});
+
+const onnx = ['webgpu', 'wasm'] as const;
+const tfjs = ['webgpu', 'wasm', 'cpu'] as const;
+
+describe("chooseBackend('auto') over an engine's own backends", () => {
+  it('follows the order the engine prefers', () => {
+    expect(chooseBackend('auto', caps(hardwareGpu), ['wasm', 'webgpu']).backend).toBe('wasm');
+    expect(chooseBackend('auto', caps(hardwareGpu), onnx).backend).toBe('webgpu');
+  });
+
+  it('says, in the reason, why each preferred backend before the chosen one was not used', () => {
+    const choice = chooseBackend('auto', caps(softwareGpu), tfjs);
+    expect(choice.backend).toBe('wasm');
+    expect(choice.reason).toMatch(
+      /^WASM SIMD, .*; not WebGPU because only a software WebGPU adapter \(google swiftshader/,
+    );
+  });
+
+  it("never picks a backend usable only by name ('cpu'), nor lists it among the refusals", () => {
+    const error = refusal('auto', caps(noGpu, noSimd), tfjs);
+    expect(error.message).toBe(
+      `no backend available: [webgpu] this browser has no WebGPU (navigator.gpu is undefined); [wasm] ${noSimd}`,
+    );
+    expect(error.backend).toBe('auto');
+  });
+
+  it('collects the refusal of every backend in the list, in order', () => {
+    const error = refusal('auto', caps(softwareGpu, noSimd), ['wasm', 'webgpu']);
+    expect(error.message).toMatch(
+      /^no backend available: \[wasm\] this browser lacks WebAssembly SIMD, which onnxruntime-web needs; \[webgpu\] only a software WebGPU adapter/,
+    );
+  });
+
+  it('names a backend it does not know, with the ones it does', () => {
+    const error = refusal('auto', caps(hardwareGpu), ['npu']);
+    expect(error.message).toBe("backend 'npu' is unknown: webinfer's backends are 'webgpu', 'wasm', 'cpu' (or 'auto')");
+    const named = refusal('npu', caps(hardwareGpu));
+    expect(named.backend).toBe('npu');
+  });
+});
+
+describe('fallbacksAfter', () => {
+  it("is the engine's later backends, in order, without those used only by name", () => {
+    expect(fallbacksAfter('webgpu', onnx)).toEqual(['wasm']);
+    expect(fallbacksAfter('webgpu', tfjs)).toEqual(['wasm']);
+    expect(fallbacksAfter('webgpu', ['webgpu', 'wasm', 'webnn'])).toEqual(['wasm', 'webnn']);
+  });
+
+  it('is empty for the last backend, one used by name, or one the engine does not list', () => {
+    expect(fallbacksAfter('wasm', onnx)).toEqual([]);
+    expect(fallbacksAfter('wasm', tfjs)).toEqual([]);
+    expect(fallbacksAfter('cpu', tfjs)).toEqual([]);
+    expect(fallbacksAfter('cpu', onnx)).toEqual([]);
   });
 });

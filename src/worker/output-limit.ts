@@ -7,7 +7,7 @@ import type { Tensors } from '../shared/types.js';
  * message ("Unserializable return value") once one transferred buffer passes about 2 GiB: 2000 MiB
  * was seen to pass, 2400 MiB to fail.
  */
-export const maxOutputBytes = 2000 * 2 ** 20;
+const maxOutputBytes = 2000 * 2 ** 20;
 
 /** An OutOfMemoryError naming the first output too large to send, or undefined when all fit. */
 export function oversizeOutput(outputs: Tensors): OutOfMemoryError | undefined {

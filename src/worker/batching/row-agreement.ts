@@ -6,7 +6,7 @@ import type { Tensor, Tensors } from '../../shared/types.js';
  * WebGPU kernels pick other tilings for other batch sizes, so sums come out a few ulps apart; a row
  * mixed with its neighbours is off by whole units.
  */
-export const probeTolerance = { abs: 1e-4, rel: 1e-3 };
+const probeTolerance = { abs: 1e-4, rel: 1e-3 };
 
 function halfToNumber(bits: number): number {
   const sign = bits & 0x8000 ? -1 : 1;

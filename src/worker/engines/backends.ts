@@ -98,7 +98,7 @@ const rules: Readonly<Record<string, BackendRule>> = Object.freeze<Record<string
 });
 
 /** The backends webinfer knows how to probe. */
-export const knownBackends: readonly Backend[] = Object.keys(rules);
+const knownBackends: readonly Backend[] = Object.keys(rules);
 
 /** The backends of an engine that says nothing else: ONNX's. */
 const defaultBackends: readonly Backend[] = ['webgpu', 'wasm'];

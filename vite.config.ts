@@ -50,6 +50,27 @@ function selfContainedTfjsWasmFactory(): Plugin {
   };
 }
 
+// The SDK's own literal `new URL('./file', import.meta.url)` (its worker, its runtime files) name files
+// of dist/, relative to the built chunk: they are for the app's bundler to find, so this build must
+// not try to resolve (and inline) them. Hide them from it, then write them back out as they were.
+const assetUrlRE = /new URL\((['"])\.\/([\w./-]+)\1, import\.meta\.url\)/g;
+const hiddenBase = '__webinferImportMetaUrl';
+
+function keepAssetUrlsForAppBundlers(mode: string): Plugin {
+  return {
+    name: 'webinfer:keep-asset-urls-for-app-bundlers',
+    enforce: 'pre',
+    transform(code, id) {
+      if (!id.includes('/src/') || !assetUrlRE.test(code)) return null;
+      return code.replace(assetUrlRE, (_, quote, file) => `new URL(${quote}./${file}${quote}, ${hiddenBase})`);
+    },
+    renderChunk(code) {
+      // The IIFE build never reaches these (it has no import.meta): see page/bundle-url.ts.
+      return code.replaceAll(hiddenBase, mode === 'iife' ? 'undefined' : 'import.meta.url');
+    },
+  };
+}
+
 // TF.js's chunks are named after their package (tfjs-core, tfjs-backend-wasm…) rather than 'dist',
 // the folder their entry sits in, so that what a page downloads can be read off its file names.
 function chunkFileNames(chunk: Rolldown.PreRenderedChunk): string {
@@ -81,8 +102,9 @@ export default defineConfig(({ mode }) => ({
         },
   plugins:
     mode === 'iife'
-      ? []
+      ? [keepAssetUrlsForAppBundlers(mode)]
       : [
+          keepAssetUrlsForAppBundlers(mode),
           copyRuntimeFiles('ort', ortDist, ortFiles),
           copyRuntimeFiles('tfjs', tfjsWasmDist, tfjsWasmFiles),
           selfContainedTfjsWasmFactory(),

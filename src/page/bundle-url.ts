@@ -6,12 +6,16 @@ const scriptUrl =
     ? document.currentScript.src
     : undefined;
 
-/** The folder this bundle was served from: where its worker and runtime files sit beside it. */
-export function bundleBaseUrl(): URL {
-  // The IIFE build has no import.meta: the build defines its url as undefined.
-  const here = scriptUrl || import.meta.url;
-  if (!here) {
+/**
+ * Where the worker sits when load() is given no baseUrl. The ES module build answers undefined: it
+ * starts its worker through a literal `new URL('./webinfer.worker.js', import.meta.url)`, which an app's
+ * bundler sees and rewrites. The IIFE build (whose import.meta.url the build defines as undefined)
+ * answers the folder its <script> was served from.
+ */
+export function scriptBaseUrl(): URL | undefined {
+  if (import.meta.url !== undefined) return undefined;
+  if (!scriptUrl) {
     throw new WebinferError("webinfer could not tell which URL it was loaded from; pass load()'s baseUrl option");
   }
-  return new URL('./', here);
+  return new URL('./', scriptUrl);
 }

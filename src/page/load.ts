@@ -1,7 +1,7 @@
 import { proxy, transfer } from 'comlink';
 import { abortedError, cancellable } from './cancellation.js';
 import { InputError } from '../shared/errors.js';
-import { bundleBaseUrl } from './bundle-url.js';
+import { scriptBaseUrl } from './bundle-url.js';
 import { requestPersistence } from './cache.js';
 import { integrityByUrl } from './integrity-option.js';
 import { hasUserinfo, redactSecrets } from '../shared/redact.js';
@@ -86,13 +86,12 @@ export async function load(source: ModelSource, options: LoadOptions = {}): Prom
   const { bytesOrUrl, transfer: buffers } = describeSource(
     isTfjsLoadHandler(source) ? await artifactsFromHandler(source) : source,
   );
-  const baseUrl = options.baseUrl === undefined ? bundleBaseUrl() : parseUrl('baseUrl', options.baseUrl);
+  const baseUrl = options.baseUrl === undefined ? scriptBaseUrl() : parseUrl('baseUrl', options.baseUrl);
   const request: Omit<LoadRequest, 'loadId'> = {
     source: bytesOrUrl,
     engine: inferEngine(bytesOrUrl, options.engine),
     backend: options.backend ?? 'auto',
     batch: batchSettings(options.batch),
-    sdkBaseUrl: baseUrl.href,
     numThreads: options.numThreads,
     integrity: integrityByUrl(options.integrity, bytesOrUrl.kind === 'url' ? bytesOrUrl.url : undefined),
     cache: options.cache ?? true,
@@ -118,9 +117,9 @@ function reloadOptions({ onBackendChange }: LoadOptions): Pick<LoadOptions, 'onB
   return onBackendChange === undefined ? {} : { onBackendChange };
 }
 
-/** Loads a model into the worker for `baseUrl` (starting it if needed). */
+/** Loads a model into the worker in `baseUrl`, or the bundled one (starting it if needed). */
 async function place(
-  baseUrl: URL,
+  baseUrl: URL | undefined,
   request: Omit<LoadRequest, 'loadId'>,
   buffers: ArrayBuffer[],
   onProgress: ProgressSink | undefined,

@@ -27,18 +27,30 @@ async function watchLifetime(host: Remote<HostApi>, onStarted: () => void, onDea
   await navigator.locks.request(name, onDeath);
 }
 
-function startWorker(workerUrl: string): WorkerClient {
+/**
+ * The ES module build starts its worker with a literal `new Worker(new URL('./webinfer.worker.js',
+ * import.meta.url), …)`: the one form Vite and webpack find and bundle without configuration.
+ */
+function createWorker(baseUrl: URL | undefined): Worker {
+  if (baseUrl === undefined) {
+    return new Worker(new URL('./webinfer.worker.js', import.meta.url), { type: 'module', name: 'webinfer' });
+  }
+  return new Worker(new URL('webinfer.worker.js', baseUrl), { type: 'module', name: 'webinfer' });
+}
+
+function startWorker(baseUrl: URL | undefined, workerUrl: string): WorkerClient {
   installErrorTransfer();
+  const hint = baseUrl === undefined ? '; did the bundler copy it (README, Bundlers)?' : '; check the baseUrl option';
   let worker: Worker;
   try {
-    worker = new Worker(workerUrl, { type: 'module', name: 'webinfer' });
+    worker = createWorker(baseUrl);
   } catch (cause) {
     // Chromium throws a SecurityError at once for a worker script on another origin.
-    const sameOrigin = new URL(workerUrl).origin === location.origin;
+    const sameOrigin = baseUrl === undefined || baseUrl.origin === location.origin;
     const why = sameOrigin
       ? messageOf(cause)
       : `a worker script must come from the page's own origin (${location.origin})`;
-    throw new WorkerCrashedError(`the webinfer worker ${workerUrl} could not start: ${why}; check the baseUrl option`, {
+    throw new WorkerCrashedError(`the webinfer worker ${workerUrl} could not start: ${why}${hint}`, {
       cause,
     });
   }
@@ -59,7 +71,7 @@ function startWorker(workerUrl: string): WorkerClient {
   worker.addEventListener('error', (event) => {
     if (started) return;
     const detail = event instanceof ErrorEvent && event.message ? event.message : 'its script failed to load or run';
-    die(`${detail}; check the baseUrl option`);
+    die(`${detail}${hint}`);
   });
   const watchdog = startWatchdog((detail) =>
     die(
@@ -75,12 +87,17 @@ function startWorker(workerUrl: string): WorkerClient {
   return client;
 }
 
-/** One worker per SDK location, shared by every model loaded from it, started on first use. */
-export function workerFor(baseUrl: URL): WorkerClient {
-  const workerUrl = new URL('webinfer.worker.js', baseUrl).href;
+const bundled = 'webinfer.worker.js (beside the webinfer module)';
+
+/**
+ * One worker per SDK location (the module's own, or a baseUrl), shared by every model loaded from it,
+ * started on first use.
+ */
+export function workerFor(baseUrl: URL | undefined): WorkerClient {
+  const workerUrl = baseUrl === undefined ? bundled : new URL('webinfer.worker.js', baseUrl).href;
   let client = clients.get(workerUrl);
   if (client === undefined) {
-    client = startWorker(workerUrl);
+    client = startWorker(baseUrl, workerUrl);
     clients.set(workerUrl, client);
   }
   return client;

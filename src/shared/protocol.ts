@@ -30,8 +30,6 @@ export interface LoadRequest {
    * 'off' never coalesces (`batch: false`).
    */
   batch: { maxSize: number; maxDelayMs: number; dim0: 'probe' | 'trust' | 'off' };
-  /** Absolute URL of the SDK's folder; each engine's runtime files sit in a subfolder (ort/, tfjs/). */
-  sdkBaseUrl: string;
   numThreads: number | undefined;
   /** SRI digests by absolute file URL (the model's, and any file it pulls in, e.g. TF.js shards). */
   integrity: Record<string, string>;

@@ -6,7 +6,7 @@ import { engineKinds, findEngine } from '../../src/worker/engines/registry.js';
 const remote: EnginePlugin = {
   kind: 'remote',
   backends: ['wasm'],
-  runtimeFolder: 'remote/',
+  runtimeFiles: () => ({}),
   load: () => Promise.reject(new Error('not loaded in this test')),
 };
 
@@ -15,13 +15,15 @@ describe('engine registry', () => {
     expect(engineKinds()).toEqual(['onnx', 'tfjs']);
   });
 
-  it('declares each engine without loading its code: backends by preference, runtime folder', () => {
-    expect(findEngine('onnx')).toMatchObject({ kind: 'onnx', backends: ['webgpu', 'wasm'], runtimeFolder: 'ort/' });
-    expect(findEngine('tfjs')).toMatchObject({
-      kind: 'tfjs',
-      backends: ['webgpu', 'wasm', 'cpu'],
-      runtimeFolder: 'tfjs/',
-    });
+  it('declares each engine without loading its code: backends by preference, runtime files by name', () => {
+    expect(findEngine('onnx')).toMatchObject({ kind: 'onnx', backends: ['webgpu', 'wasm'] });
+    expect(findEngine('tfjs')).toMatchObject({ kind: 'tfjs', backends: ['webgpu', 'wasm', 'cpu'] });
+    const ortFiles = findEngine('onnx').runtimeFiles();
+    expect(ortFiles['ort.wasm.min.mjs']).toMatch(/\/ort\/ort\.wasm\.min\.mjs$/);
+    expect(Object.keys(ortFiles)).toHaveLength(6);
+    const tfjsFiles = findEngine('tfjs').runtimeFiles();
+    expect(tfjsFiles['tfjs-backend-wasm-simd.wasm']).toMatch(/\/tfjs\/tfjs-backend-wasm-simd\.wasm$/);
+    expect(Object.keys(tfjsFiles)).toHaveLength(3);
   });
 
   it('rejects an unknown engine with an InputError that lists the registered engines', () => {

@@ -35,8 +35,8 @@ export interface EngineSetup {
   backend: Backend;
   /** The adapter to run on when backend is 'webgpu'. */
   webgpuAdapter: GPUAdapter | undefined;
-  /** Absolute URL of the folder with the runtime's files. */
-  runtimeBaseUrl: string;
+  /** The runtime's files, by name: see EnginePlugin.runtimeFiles. */
+  runtimeFiles: RuntimeFiles;
   numThreads: number;
   /**
    * Reads the model file itself (downloaded, cached, or as given in memory) and hands its bytes to
@@ -61,6 +61,9 @@ export interface EngineSetup {
   onProgress: ProgressSink;
 }
 
+/** A runtime's files: file name → absolute URL. */
+export type RuntimeFiles = Readonly<Record<string, string>>;
+
 /** How a runtime's files are fetched: shared by every load, so no load's signal, only a stall deadline. */
 export interface RuntimeDelivery {
   stallTimeoutMs: number;
@@ -70,7 +73,7 @@ export interface RuntimeDelivery {
 /** An engine's code, imported only when a model needs it. */
 export interface EngineModule {
   /** Starts fetching the runtime for a backend so that it downloads alongside the model. */
-  warmUp(backend: Backend, runtimeBaseUrl: string, numThreads: number, delivery: RuntimeDelivery): Promise<unknown>;
+  warmUp(backend: Backend, runtimeFiles: RuntimeFiles, numThreads: number, delivery: RuntimeDelivery): Promise<unknown>;
   create(setup: EngineSetup): Promise<Engine>;
 }
 
@@ -82,8 +85,11 @@ export interface EnginePlugin {
    * whose backend fails while serving moves to the next ones, in this order.
    */
   readonly backends: readonly Backend[];
-  /** The folder of its runtime's files in the SDK's dist/, e.g. 'ort/'. */
-  readonly runtimeFolder: string;
+  /**
+   * Its runtime's files (file name → absolute URL), each written as a literal
+   * `new URL('./…', import.meta.url)` so that an app's bundler copies the file and rewrites the URL.
+   */
+  runtimeFiles(): RuntimeFiles;
   /** Imports its code: lazily, so a page only downloads the runtimes its models use. */
   load(): Promise<EngineModule>;
 }

@@ -56,9 +56,9 @@ export async function loadEngine(
     const fallbacks = fallbacksAfter(choice.backend, plugin.backends);
     const engineModule = await plugin.load();
     const numThreads = request.numThreads ?? (capabilities.threads ? Math.min(4, navigator.hardwareConcurrency) : 1);
-    const runtimeBaseUrl = new URL(plugin.runtimeFolder, request.sdkBaseUrl).href;
+    const runtimeFiles = plugin.runtimeFiles();
     const { integrity, cache, stallTimeoutMs } = request;
-    const runtime = engineModule.warmUp(choice.backend, runtimeBaseUrl, numThreads, {
+    const runtime = engineModule.warmUp(choice.backend, runtimeFiles, numThreads, {
       stallTimeoutMs,
       onWarning: sinks.onWarning,
     });
@@ -81,7 +81,7 @@ export async function loadEngine(
       source,
       backend,
       webgpuAdapter: backend === 'webgpu' && capabilities.webgpu.available ? capabilities.webgpu.adapter : undefined,
-      runtimeBaseUrl,
+      runtimeFiles,
       numThreads,
       stallTimeoutMs,
       readModel,

@@ -76,7 +76,6 @@ export function loadRequest(loadId: number, overrides: Partial<LoadRequest> = {}
     engine: 'onnx',
     backend: 'auto',
     batch: { maxSize: 64, maxDelayMs: 0, dim0: 'trust' },
-    sdkBaseUrl: 'https://example.test/',
     numThreads: undefined,
     integrity: {},
     cache: true,

@@ -4,7 +4,7 @@ import { isDtype, storageOf } from '../../../shared/dtypes.js';
 import { normalizeDim } from './ort-dims.js';
 import type { TensorInfo, Tensors, Tensor } from '../../../shared/types.js';
 import type { Engine, EngineSetup } from '../engine.js';
-import { forgetOrtRuntime, loadOrtRuntime, type OrtModule } from './ort-runtime.js';
+import { forgetOrtRuntime, loadOrtRuntime, ortModuleUrl, type OrtModule } from './ort-runtime.js';
 
 export { loadOrtRuntime as warmUp };
 
@@ -69,7 +69,7 @@ export function create(setup: EngineSetup): Promise<Engine> {
 async function createSession(setup: EngineSetup, model: Uint8Array): Promise<Engine> {
   const { source, backend } = setup;
   setup.onProgress({ phase: 'init' });
-  const ort = await loadOrtRuntime(backend, setup.runtimeBaseUrl, setup.numThreads, {
+  const ort = await loadOrtRuntime(backend, setup.runtimeFiles, setup.numThreads, {
     stallTimeoutMs: setup.stallTimeoutMs,
   });
   if (backend === 'webgpu' && setup.webgpuAdapter !== undefined) {
@@ -83,7 +83,7 @@ async function createSession(setup: EngineSetup, model: Uint8Array): Promise<Eng
     const what = messageOf(cause);
     if (runtimeFailed.test(what)) {
       forgetOrtRuntime(ort);
-      const runtime = setup.runtimeBaseUrl;
+      const runtime = ortModuleUrl(backend, setup.runtimeFiles);
       throw new LoadError(
         `onnxruntime-web (${runtime}) failed to start on ${backend}, so model ${source} could not load: ` +
           `${what}; the next load will fetch the runtime again`,

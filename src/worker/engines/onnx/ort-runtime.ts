@@ -1,6 +1,6 @@
 import type * as Ort from 'onnxruntime-web';
 import { LoadError, messageOf } from '../../../shared/errors.js';
-import type { RuntimeDelivery } from '../engine.js';
+import type { RuntimeDelivery, RuntimeFiles } from '../engine.js';
 import { deliver } from '../../delivery/fetch-file.js';
 import type { Backend } from '../../../shared/types.js';
 import { wasmContainerProblem } from '../../delivery/wasm-container.js';
@@ -60,19 +60,33 @@ function importWithin(moduleUrl: string, timeoutMs: number): Promise<OrtModule> 
       Math.min(timeoutMs, 2 ** 31 - 1),
     );
   });
-  const imported = import(/* @vite-ignore */ moduleUrl) as Promise<OrtModule>;
+  const imported = import(/* webpackIgnore: true */ /* @vite-ignore */ moduleUrl) as Promise<OrtModule>;
   return Promise.race([imported, stalled]).finally(() => clearTimeout(timer));
+}
+
+// 'cpu' is TF.js's: the host never sends it here.
+const buildFor = (backend: Backend) => builds[backend === 'webgpu' ? 'webgpu' : 'wasm'];
+
+/** The URL of the runtime module for a backend: named in errors. */
+export function ortModuleUrl(backend: Backend, files: RuntimeFiles): string {
+  return fileUrl(files, buildFor(backend).module);
+}
+
+function fileUrl(files: RuntimeFiles, name: string, query = ''): string {
+  const url = files[name];
+  if (url === undefined) throw new LoadError(`the onnxruntime-web file ${name} is missing from the SDK's build`);
+  return url + query;
 }
 
 async function importRuntime(
   backend: Backend,
-  baseUrl: string,
+  files: RuntimeFiles,
   numThreads: number,
   delivery: RuntimeDelivery,
 ): Promise<OrtModule> {
-  const build = builds[backend === 'webgpu' ? 'webgpu' : 'wasm']; // 'cpu' is TF.js's: the host never sends it here
+  const build = buildFor(backend);
   const retry = failedStarts === 0 ? '' : `?retry=${failedStarts}`;
-  const moduleUrl = new URL(build.module + retry, baseUrl).href;
+  const moduleUrl = fileUrl(files, build.module, retry);
   // Fetch the wasm binary ourselves, alongside the module and the model download, instead of letting
   // the runtime start fetching it only when the first session is created.
   const imported = importWithin(moduleUrl, delivery.stallTimeoutMs).catch((cause: unknown) => {
@@ -89,9 +103,10 @@ async function importRuntime(
   version.catch(() => undefined); // read only if a copy is to be cached; the import's failure is reported above
   const [ort, binary] = await Promise.all([
     imported,
-    fetchBinary(new URL(build.binary, baseUrl).href, version, delivery),
+    fetchBinary(fileUrl(files, build.binary), version, delivery),
   ]);
-  ort.env.wasm.wasmPaths = retry === '' ? baseUrl : { mjs: new URL(build.glue + retry, baseUrl).href };
+  // The glue's own URL, not a folder: a bundler may have renamed each file (fingerprinted).
+  ort.env.wasm.wasmPaths = { mjs: fileUrl(files, build.glue, retry) };
   ort.env.wasm.wasmBinary = binary;
   ort.env.wasm.numThreads = numThreads;
   ort.env.logLevel = 'error';
@@ -105,13 +120,13 @@ async function importRuntime(
  */
 export function loadOrtRuntime(
   backend: Backend,
-  baseUrl: string,
+  files: RuntimeFiles,
   numThreads: number,
   delivery: RuntimeDelivery,
 ): Promise<OrtModule> {
   const loaded = runtimes.get(backend) ?? (backend === 'wasm' ? runtimes.get('webgpu') : undefined);
   if (loaded !== undefined) return loaded;
-  const runtime = importRuntime(backend, baseUrl, numThreads, delivery);
+  const runtime = importRuntime(backend, files, numThreads, delivery);
   runtimes.set(backend, runtime);
   runtime.catch(() => runtimes.delete(backend));
   return runtime;

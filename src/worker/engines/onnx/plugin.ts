@@ -4,6 +4,16 @@ import type { EnginePlugin } from '../engine.js';
 export const onnxEngine: EnginePlugin = {
   kind: 'onnx',
   backends: ['webgpu', 'wasm'],
-  runtimeFolder: 'ort/',
+  // Literal URLs, relative to dist/webinfer.worker.js (the chunk this module is built into), so that an
+  // app's bundler copies each file and rewrites its URL; `npm run check:dist` proves each resolves.
+  runtimeFiles: () => ({
+    'ort.wasm.min.mjs': new URL('./ort/ort.wasm.min.mjs', import.meta.url).href,
+    'ort-wasm-simd-threaded.mjs': new URL('./ort/ort-wasm-simd-threaded.mjs', import.meta.url).href,
+    'ort-wasm-simd-threaded.wasm': new URL('./ort/ort-wasm-simd-threaded.wasm', import.meta.url).href,
+    'ort.webgpu.min.mjs': new URL('./ort/ort.webgpu.min.mjs', import.meta.url).href,
+    'ort-wasm-simd-threaded.asyncify.mjs': new URL('./ort/ort-wasm-simd-threaded.asyncify.mjs', import.meta.url).href,
+    'ort-wasm-simd-threaded.asyncify.wasm': new URL('./ort/ort-wasm-simd-threaded.asyncify.wasm', import.meta.url)
+      .href,
+  }),
   load: () => import('./onnx-engine.js'),
 };

@@ -1,7 +1,7 @@
 import type { DataType, NamedTensorMap, Tensor as TfTensor } from '@tensorflow/tfjs-core';
 import { InferenceError, LoadError, messageOf } from '../../../shared/errors.js';
 import type { Backend, Dim, Tensor, TensorInfo, Tensors } from '../../../shared/types.js';
-import type { Engine, EngineSetup, RuntimeDelivery } from '../engine.js';
+import type { Engine, EngineSetup, RuntimeDelivery, RuntimeFiles } from '../engine.js';
 import { modelArtifacts, parseModelJson } from './tfjs-model-json.js';
 import { loadRunner, type Runner } from './tfjs-runners.js';
 import { loadTfjsRuntime, onBackend, type Tf } from './tfjs-runtime.js';
@@ -10,11 +10,11 @@ import { toTensorInfo } from './tfjs-signature.js';
 /** Starts the backend (WASM: fetches and compiles its binary) while the model downloads. */
 export function warmUp(
   backend: Backend,
-  runtimeBaseUrl: string,
+  runtimeFiles: RuntimeFiles,
   numThreads: number,
   delivery: RuntimeDelivery,
 ): Promise<unknown> {
-  return loadTfjsRuntime(backend, runtimeBaseUrl, numThreads, delivery);
+  return loadTfjsRuntime(backend, runtimeFiles, numThreads, delivery);
 }
 
 function toTfTensors(tf: Tf, feeds: Tensors): NamedTensorMap {
@@ -98,7 +98,7 @@ export function create(setup: EngineSetup): Promise<Engine> {
 
 async function createModel(setup: EngineSetup, modelJson: Uint8Array): Promise<Engine> {
   const { source, backend } = setup;
-  const tf = await loadTfjsRuntime(backend, setup.runtimeBaseUrl, setup.numThreads, {
+  const tf = await loadTfjsRuntime(backend, setup.runtimeFiles, setup.numThreads, {
     stallTimeoutMs: setup.stallTimeoutMs,
   });
   const json = parseModelJson(modelJson, source);

@@ -4,7 +4,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { BackendUnavailableError, LoadError, messageOf } from '../../../shared/errors.js';
 import { deliver } from '../../delivery/fetch-file.js';
-import type { RuntimeDelivery } from '../engine.js';
+import type { RuntimeDelivery, RuntimeFiles } from '../engine.js';
 import type { Backend } from '../../../shared/types.js';
 import { wasmContainerProblem } from '../../delivery/wasm-container.js';
 
@@ -42,16 +42,17 @@ function registerRemembering(
 }
 
 /**
- * TF.js's WASM backend fetches its binary through `tf.env().platform.fetch`: answer the binaries in
- * dist/tfjs/ from Cache Storage (pinned to the TF.js version, their URL staying the same across
+ * TF.js's WASM backend fetches its binary through `tf.env().platform.fetch`: answer the SDK's own
+ * binaries from Cache Storage (pinned to the TF.js version, their URL staying the same across
  * releases), so that a warm start fetches no wasm. They are cached only once their container is
  * known whole, with the stall deadline of any download. Every other URL goes to the platform.
  */
-function fetchBinariesFromCache(baseUrl: string, delivery: RuntimeDelivery): void {
+function fetchBinariesFromCache(files: RuntimeFiles, delivery: RuntimeDelivery): void {
   const platform = tf.env().platform;
   const platformFetch = platform.fetch.bind(platform);
+  const binaries = new Set(Object.values(files));
   platform.fetch = async (path: string, init?: RequestInit) => {
-    if (!path.startsWith(baseUrl) || !path.endsWith('.wasm')) return platformFetch(path, init);
+    if (!binaries.has(path)) return platformFetch(path, init);
     const what = 'TF.js runtime file';
     const options = {
       kind: 'runtime',
@@ -102,22 +103,23 @@ async function createWebGpuBackend(WebGPUBackend: WebGpuModule['WebGPUBackend'])
 
 async function initBackend(
   backend: Backend,
-  baseUrl: string,
+  files: RuntimeFiles,
   numThreads: number,
   delivery: RuntimeDelivery,
 ): Promise<Tf> {
   if (backend === 'wasm') {
     const { setThreadsCount, setWasmPaths } = await import('@tensorflow/tfjs-backend-wasm');
     binaryFailure = undefined;
-    // Must precede the backend's initialisation; the binaries are the SDK's own copies in dist/tfjs/,
-    // fetched through the platform (`true`) so that they come from Cache Storage like a model.
+    // Must precede the backend's initialisation; the binaries are the SDK's own copies, each by its
+    // own URL (a bundler may have renamed them), fetched through the platform (`true`) so that they
+    // come from Cache Storage like a model.
     try {
-      setWasmPaths(baseUrl, true);
+      setWasmPaths(files, true);
     } catch {
       // After a failed start the backend refuses new paths (and cannot be reset from outside the
       // package); the ones set by the first try still hold, so the retry goes on with them.
     }
-    fetchBinariesFromCache(baseUrl, delivery);
+    fetchBinariesFromCache(files, delivery);
     setThreadsCount(numThreads);
     const wasmFactory = tf.findBackendFactory('wasm');
     if (wasmFactory !== null) registerRemembering('wasm', wasmFactory, 2);
@@ -141,13 +143,13 @@ const runtimes = new Map<Backend, Promise<Tf>>();
 /** TF.js with `backend` started, once per worker; a failed start is forgotten so the next load retries. */
 export function loadTfjsRuntime(
   backend: Backend,
-  baseUrl: string,
+  files: RuntimeFiles,
   numThreads: number,
   delivery: RuntimeDelivery,
 ): Promise<Tf> {
   let runtime = runtimes.get(backend);
   if (runtime === undefined) {
-    runtime = exclusive(() => initBackend(backend, baseUrl, numThreads, delivery));
+    runtime = exclusive(() => initBackend(backend, files, numThreads, delivery));
     runtimes.set(backend, runtime);
     runtime.catch(() => runtimes.delete(backend));
   }

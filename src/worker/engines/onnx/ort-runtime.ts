@@ -101,10 +101,7 @@ async function importRuntime(
   });
   const version = imported.then((ort) => ort.env.versions.web ?? ort.env.versions.common);
   version.catch(() => undefined); // read only if a copy is to be cached; the import's failure is reported above
-  const [ort, binary] = await Promise.all([
-    imported,
-    fetchBinary(fileUrl(files, build.binary), version, delivery),
-  ]);
+  const [ort, binary] = await Promise.all([imported, fetchBinary(fileUrl(files, build.binary), version, delivery)]);
   // The glue's own URL, not a folder: a bundler may have renamed each file (fingerprinted).
   ort.env.wasm.wasmPaths = { mjs: fileUrl(files, build.glue, retry) };
   ort.env.wasm.wasmBinary = binary;

@@ -12,8 +12,7 @@ export const onnxEngine: EnginePlugin = {
     'ort-wasm-simd-threaded.wasm': new URL('./ort/ort-wasm-simd-threaded.wasm', import.meta.url).href,
     'ort.webgpu.min.mjs': new URL('./ort/ort.webgpu.min.mjs', import.meta.url).href,
     'ort-wasm-simd-threaded.asyncify.mjs': new URL('./ort/ort-wasm-simd-threaded.asyncify.mjs', import.meta.url).href,
-    'ort-wasm-simd-threaded.asyncify.wasm': new URL('./ort/ort-wasm-simd-threaded.asyncify.wasm', import.meta.url)
-      .href,
+    'ort-wasm-simd-threaded.asyncify.wasm': new URL('./ort/ort-wasm-simd-threaded.asyncify.wasm', import.meta.url).href,
   }),
   load: () => import('./onnx-engine.js'),
 };

@@ -1,6 +1,7 @@
 import { defineConfig } from '@playwright/test';
 import type { Setup } from './test/browser/fixtures.js';
 import { chromiumArgs, chromiumPath } from './test/chromium.mjs';
+import { examplePorts } from './test/examples/layout.mjs';
 
 function project(name: string, setup: Setup) {
   const args = setup.webgpuFlag ? [...chromiumArgs, '--enable-unsafe-webgpu'] : chromiumArgs;
@@ -26,11 +27,19 @@ export default defineConfig({
   workers: 2,
   reporter: [['list']],
   use: { baseURL: `http://127.0.0.1:${port}`, headless: true },
-  webServer: {
-    command: 'node test/server.mjs',
-    url: `http://127.0.0.1:${port}/coi/test/pages/esm.html`,
-    reuseExistingServer: true,
-  },
+  webServer: [
+    {
+      command: 'node test/server.mjs',
+      url: `http://127.0.0.1:${port}/coi/test/pages/esm.html`,
+      reuseExistingServer: true,
+    },
+    {
+      // The example apps (examples.spec.ts), built from the packed SDK by `npm run examples`.
+      command: 'node test/examples/serve-examples.mjs',
+      url: `http://127.0.0.1:${examplePorts.viteDev.isolated}/`,
+      reuseExistingServer: true,
+    },
+  ],
   projects: [
     project('wasm-isolated', { isolated: true, webgpuFlag: false, backend: 'auto', expectBackend: 'wasm' }),
     project('wasm-plain', { isolated: false, webgpuFlag: false, backend: 'auto', expectBackend: 'wasm' }),

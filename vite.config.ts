@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { defineConfig, type Plugin, type Rolldown } from 'vite';
@@ -18,17 +18,26 @@ const ortFiles = [
   'ort-wasm-simd-threaded.asyncify.wasm',
 ];
 
-/** Copies runtime files, as they are, into a folder of dist/ that the worker fetches them from. */
+/**
+ * Copies runtime files, as they are, into a folder of dist/ that the worker fetches them from, less
+ * the source-map comments of ORT's modules: their maps are not shipped, and an app's dev server
+ * (Vite) would fail to read them on every start.
+ */
 function copyRuntimeFiles(folder: string, from: string, files: readonly string[]): Plugin {
   return {
     name: `webinfer:copy-runtime-files:${folder}`,
     writeBundle({ dir }) {
       const target = join(dir ?? 'dist', folder);
       mkdirSync(target, { recursive: true });
-      for (const file of files) copyFileSync(join(from, file), join(target, file));
+      for (const file of files) {
+        if (!file.endsWith('.mjs')) copyFileSync(join(from, file), join(target, file));
+        else writeFileSync(join(target, file), readFileSync(join(from, file), 'utf8').replace(sourceMapComment, ''));
+      }
     },
   };
 }
+
+const sourceMapComment = /\n\/\/# sourceMappingURL=\S+\s*$/;
 
 // TF.js itself is bundled into the worker's lazily imported TF.js chunk; only its WASM backend's
 // binaries are fetched at run time, from dist/tfjs/ (setWasmPaths), never from a CDN.
@@ -94,7 +103,7 @@ export default defineConfig(({ mode }) => ({
       : {
           target: 'es2022',
           lib: {
-            entry: { webinfer: 'src/index.ts', 'webinfer.worker': 'src/worker/main.ts' },
+            entry: { webinfer: 'src/index.ts', 'webinfer.worker': 'src/worker/main.ts', vite: 'src/vite/plugin.ts' },
             formats: ['es'],
             fileName: (_format, name) => `${name}.js`,
           },

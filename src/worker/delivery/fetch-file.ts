@@ -168,7 +168,11 @@ async function verifiedCopy(
   }
 }
 
+// Cache Storage keeps only http(s) requests; a data: or blob: URL is in memory already.
+const cacheable = (url: string): boolean => /^https?:/i.test(url);
+
 async function fetchUnshared(url: string, options: FetchOptions, fresh: boolean): Promise<Fetched> {
+  if (!cacheable(url)) options = { ...options, cache: false };
   const cache = options.cache === false ? undefined : await openCache();
   if (options.cache !== false && cache === undefined) {
     options.onWarning?.({

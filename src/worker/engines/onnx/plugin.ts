@@ -5,7 +5,8 @@ export const onnxEngine: EnginePlugin = {
   kind: 'onnx',
   backends: ['webgpu', 'wasm'],
   // Literal URLs, relative to dist/webinfer.worker.js (the chunk this module is built into), so that an
-  // app's bundler copies each file and rewrites its URL; `npm run check:dist` proves each resolves.
+  // app's bundler copies each file and rewrites its URL; the example apps' builds (test/examples) fail
+  // if one of them does not resolve.
   runtimeFiles: () => ({
     'ort.wasm.min.mjs': new URL('./ort/ort.wasm.min.mjs', import.meta.url).href,
     'ort-wasm-simd-threaded.mjs': new URL('./ort/ort-wasm-simd-threaded.mjs', import.meta.url).href,

@@ -1,0 +1,7 @@
+import { load } from 'webinfer';
+
+// affine.onnx computes y = 2x + 1; the bundler copies it, as it copies webinfer's worker and runtime.
+const backend = new URLSearchParams(location.search).get('backend') ?? 'auto';
+const model = await load(new URL('./affine.onnx', import.meta.url), { backend });
+const { y } = await model.predict({ x: { dtype: 'float32', dims: [1, 4], data: new Float32Array([1, 2, 3, 4]) } });
+document.querySelector('output').textContent = `${model.backend}: ${Array.from(y.data).join(' ')}`;

@@ -36,7 +36,7 @@ export default defineConfig({
     {
       // The example apps (examples.spec.ts), built from the packed SDK by `npm run examples`.
       command: 'node test/examples/serve-examples.mjs',
-      url: `http://127.0.0.1:${examplePorts.viteDev.isolated}/`,
+      url: `http://127.0.0.1:${examplePorts.vite7Dev.isolated}/`,
       reuseExistingServer: true,
     },
   ],

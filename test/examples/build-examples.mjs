@@ -51,6 +51,10 @@ const vitePlain = install('vite', tarball, 'vite-no-config');
 rmSync(join(vitePlain, 'vite.config.js'));
 run(vitePlain, process.execPath, [bin('vite', 'bin/vite.js'), 'build', '--logLevel', 'warn']);
 
+// Vite 7, with webinfer/vite: its build and dev server need the plugin's two settings.
+const vite7 = install('vite', tarball, 'vite7');
+run(vite7, process.execPath, [bin('vite7', 'bin/vite.js'), 'build', '--logLevel', 'warn']);
+
 const webpack = install('webpack', tarball);
 run(webpack, process.execPath, [bin('webpack-cli', 'bin/cli.js'), '--no-stats']);
 

@@ -13,6 +13,8 @@ export const examplePorts = {
   viteNoConfig: { plain: base + 2, isolated: base + 3 },
   webpack: { plain: base + 4, isolated: base + 5 },
   viteDev: { plain: base + 6, isolated: base + 7 },
+  vite7: { plain: base + 8, isolated: base + 9 },
+  vite7Dev: { plain: base + 10, isolated: base + 11 },
 };
 
 export const isolationHeaders = {

@@ -6,6 +6,7 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { extname, join, normalize } from 'node:path';
 import { createServer as createViteServer } from 'vite';
+import { createServer as createVite7Server } from 'vite7';
 import { buildDir, examplePorts, isolationHeaders } from './layout.mjs';
 
 const types = {
@@ -32,8 +33,8 @@ function serveStatic(root, port, headers) {
   return new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
 }
 
-async function serveDev(root, port, headers) {
-  const server = await createViteServer({
+async function serveDev(createServer, root, port, headers) {
+  const server = await createServer({
     root,
     configFile: join(root, 'vite.config.js'),
     logLevel: 'warn',
@@ -51,7 +52,9 @@ const pages = [
   ['vite', (port, headers) => serveStatic(join(buildDir, 'vite', 'dist'), port, headers)],
   ['viteNoConfig', (port, headers) => serveStatic(join(buildDir, 'vite-no-config', 'dist'), port, headers)],
   ['webpack', (port, headers) => serveStatic(join(buildDir, 'webpack', 'dist'), port, headers)],
-  ['viteDev', (port, headers) => serveDev(join(buildDir, 'vite'), port, headers)],
+  ['viteDev', (port, headers) => serveDev(createViteServer, join(buildDir, 'vite'), port, headers)],
+  ['vite7', (port, headers) => serveStatic(join(buildDir, 'vite7', 'dist'), port, headers)],
+  ['vite7Dev', (port, headers) => serveDev(createVite7Server, join(buildDir, 'vite7'), port, headers)],
 ];
 for (const [name, serve] of pages) {
   await serve(examplePorts[name].plain, {});

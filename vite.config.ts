@@ -69,6 +69,7 @@ function keepAssetUrlsForAppBundlers(mode: string): Plugin {
   return {
     name: 'webinfer:keep-asset-urls-for-app-bundlers',
     enforce: 'pre',
+    apply: 'build', // vitest reads this config too, and runs no renderChunk to undo the transform
     transform(code, id) {
       if (!id.includes('/src/') || !assetUrlRE.test(code)) return null;
       return code.replace(assetUrlRE, (_, quote, file) => `new URL(${quote}./${file}${quote}, ${hiddenBase})`);

@@ -3,9 +3,9 @@
 // are the repo's (the same versions the examples ask for), so that nothing but the tarball installs.
 // Usage: node test/examples/build-examples.mjs   (after `npm run build`); output in .build/examples/.
 import { execFileSync } from 'node:child_process';
-import { cpSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildDir, examplesDir, repoRoot } from './layout.mjs';
+import { buildDir, examplesDir, repoRoot, vite7Dir } from './layout.mjs';
 
 const run = (cwd, command, args) =>
   execFileSync(command, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', timeout: 120_000 });
@@ -23,7 +23,7 @@ function install(name, tarball, into = name) {
   manifest.dependencies.webinfer = `file:${tarball}`;
   delete manifest.devDependencies; // the repo's own bundlers, resolved from its node_modules
   writeFileSync(join(app, 'package.json'), JSON.stringify(manifest, null, 2));
-  run(app, 'npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--no-package-lock']);
+  run(app, 'npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--no-package-lock', '--loglevel=error']);
   const installed = readdirSync(join(app, 'node_modules')).filter((entry) => !entry.startsWith('.'));
   if (installed.join() !== 'webinfer') {
     throw new Error(`installing webinfer into an app installed more than webinfer: ${installed.join(', ')}`);
@@ -40,7 +40,7 @@ function duBytes(path) {
 const bin = (pkg, file) => join(repoRoot, 'node_modules', pkg, file);
 
 rmSync(buildDir, { recursive: true, force: true });
-execFileSync('mkdir', ['-p', buildDir]);
+mkdirSync(buildDir, { recursive: true });
 const tarball = pack();
 
 const vite = install('vite', tarball);
@@ -51,9 +51,21 @@ const vitePlain = install('vite', tarball, 'vite-no-config');
 rmSync(join(vitePlain, 'vite.config.js'));
 run(vitePlain, process.execPath, [bin('vite', 'bin/vite.js'), 'build', '--logLevel', 'warn']);
 
-// Vite 7, with webinfer/vite: its build and dev server need the plugin's two settings.
+// Vite 7, with webinfer/vite: its build and dev server need the plugin's two settings. It installs
+// into a folder of its own (the repo has Vite 8), from the npm cache where it is there.
+mkdirSync(vite7Dir);
+writeFileSync(join(vite7Dir, 'package.json'), '{ "name": "vite7-tool", "private": true }');
+run(vite7Dir, 'npm', [
+  'install',
+  '--no-audit',
+  '--no-fund',
+  '--prefer-offline',
+  '--no-package-lock',
+  '--loglevel=error',
+  'vite@^7.3.8',
+]);
 const vite7 = install('vite', tarball, 'vite7');
-run(vite7, process.execPath, [bin('vite7', 'bin/vite.js'), 'build', '--logLevel', 'warn']);
+run(vite7, process.execPath, [join(vite7Dir, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn']);
 
 const webpack = install('webpack', tarball);
 run(webpack, process.execPath, [bin('webpack-cli', 'bin/cli.js'), '--no-stats']);

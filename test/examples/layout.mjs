@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const examplesDir = join(repoRoot, 'examples');
 export const buildDir = join(repoRoot, '.build', 'examples');
+/** Vite 7, installed apart from the repo's Vite 8. */
+export const vite7Dir = join(buildDir, 'vite7-tool');
 
 // Beside the suite's own server (PORT, default 4173): PORT + 100 onwards, a plain and an isolated port per app.
 const base = Number(process.env.PORT ?? 4173) + 100;

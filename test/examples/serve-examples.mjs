@@ -6,8 +6,7 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { extname, join, normalize } from 'node:path';
 import { createServer as createViteServer } from 'vite';
-import { createServer as createVite7Server } from 'vite7';
-import { buildDir, examplePorts, isolationHeaders } from './layout.mjs';
+import { buildDir, examplePorts, isolationHeaders, vite7Dir } from './layout.mjs';
 
 const types = {
   '.html': 'text/html; charset=utf-8',
@@ -47,6 +46,10 @@ async function serveDev(createServer, root, port, headers) {
 if (!existsSync(join(buildDir, 'sizes.json'))) {
   execFileSync(process.execPath, [new URL('./build-examples.mjs', import.meta.url).pathname], { stdio: 'inherit' });
 }
+
+const { createServer: createVite7Server } = await import(
+  join(vite7Dir, 'node_modules', 'vite', 'dist', 'node', 'index.js')
+);
 
 const pages = [
   ['vite', (port, headers) => serveStatic(join(buildDir, 'vite', 'dist'), port, headers)],

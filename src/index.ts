@@ -6,6 +6,7 @@ export type { Model } from './page/model.js';
 export {
   WebinferError,
   InputError,
+  OptionError,
   LoadError,
   IntegrityError,
   BackendUnavailableError,
@@ -16,6 +17,7 @@ export {
   AbortError,
   isWebinferError,
   isInputError,
+  isOptionError,
   isLoadError,
   isIntegrityError,
   isBackendUnavailableError,

@@ -66,13 +66,26 @@ export function validateFeeds(feeds: unknown, inputs: readonly TensorInfo[]): Te
   return feeds as Tensors;
 }
 
+/** Other runtimes' names for a tensor's keys: a tensor written their way gets a hint, not only "got undefined". */
+const foreignKeys = {
+  dtype: { key: 'type', whose: "onnxruntime-web's" },
+  dims: { key: 'shape', whose: "TF.js's" },
+} as const;
+
+function keyHint(tensor: object, key: keyof typeof foreignKeys): string {
+  const foreign = foreignKeys[key];
+  const missing = (tensor as Record<string, unknown>)[key] === undefined && foreign.key in tensor;
+  return missing ? `; the key is '${key}', not '${foreign.key}' (${foreign.whose} name)` : '';
+}
+
 function checkTensor(info: TensorInfo, tensor: unknown): void {
   const fail = (problem: string): never => {
     throw new InputError(`input '${info.name}' ${problem}`, { input: info.name });
   };
   if (!isPlainObject(tensor)) fail(`must be a tensor { dtype, dims, data }, got ${describe(tensor)}`);
   const { dtype, dims, data } = tensor as Record<string, unknown>;
-  if (dtype !== info.dtype) fail(`expects dtype ${info.dtype}, got ${String(dtype)}`);
+  if (dtype !== info.dtype)
+    fail(`expects dtype ${info.dtype}, got ${String(dtype)}${keyHint(tensor as object, 'dtype')}`);
   if (!isDataOfDtype(data, info.dtype)) {
     fail(`is ${info.dtype}, so its data must be a ${arrayTypes[info.dtype].name}, got ${describe(data)}`);
   }
@@ -88,7 +101,8 @@ function checkTensor(info: TensorInfo, tensor: unknown): void {
   }
   if (!Array.isArray(dims) || !dims.every((d) => Number.isSafeInteger(d) && d >= 0)) {
     fail(
-      `dims must be an array of non-negative integers, got ${Array.isArray(dims) ? quotedDims(dims) : describe(dims)}`,
+      `dims must be an array of non-negative integers, got ${Array.isArray(dims) ? quotedDims(dims) : describe(dims)}` +
+        keyHint(tensor as object, 'dims'),
     );
   }
   const given = dims as number[];

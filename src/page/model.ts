@@ -1,4 +1,5 @@
 import { transfer } from 'comlink';
+import { checkCallOptions } from './call-options.js';
 import { abortedError, cancellable, type CallOptions } from './cancellation.js';
 import { DisposedError, InputError, WorkerCrashedError } from '../shared/errors.js';
 import type { ModelInfo, ModelStats } from '../shared/protocol.js';
@@ -89,6 +90,7 @@ export class Model {
    * buffer are copied instead. Concurrent calls are coalesced into one engine run where possible.
    */
   async predict(feeds: Tensors, options: CallOptions = {}): Promise<Tensors> {
+    checkCallOptions('predict', options);
     const [outputs] = await this.#run('predict', [feeds], options);
     return outputs as Tensors;
   }
@@ -100,6 +102,7 @@ export class Model {
    * that sums or normalises across dim 0, they run one by one, in order. `stats().batching` says which.
    */
   async predictBatch(feedsList: readonly Tensors[], options: CallOptions = {}): Promise<Tensors[]> {
+    checkCallOptions('predictBatch', options);
     if (!Array.isArray(feedsList)) {
       throw new InputError(`predictBatch expects an array of feeds objects, got ${typeof feedsList}`);
     }

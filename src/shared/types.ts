@@ -41,13 +41,13 @@ export interface TensorInfo {
 
 /**
  * Where a model runs. 'cpu' is TF.js's plain-JavaScript backend: TF.js models only, and only when
- * asked for by name. Open-ended: the worker's engines say which backends exist, and reject others.
+ * asked for by name. load() rejects any other name with an OptionError listing these.
  */
 export type Backend = 'webgpu' | 'wasm' | 'cpu' | (string & {});
 export type BackendRequest = 'auto' | Backend;
 /**
- * Which engine runs a model. Open-ended: the worker's engine registry says which exist, and a load
- * naming another rejects with an InputError listing them.
+ * Which engine runs a model: the worker's engine registry says which exist, and a load naming another
+ * rejects with an OptionError listing them.
  */
 export type EngineKind = 'onnx' | 'tfjs' | (string & {});
 

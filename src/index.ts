@@ -38,6 +38,8 @@ export type {
   CacheMode,
   Dim,
   Dtype,
+  DtypeMap,
+  DtypesOf,
   EngineKind,
   LoadOptions,
   LoadProgress,
@@ -51,4 +53,5 @@ export type {
   TensorDataByDtype,
   TensorInfo,
   Tensors,
+  TensorsOf,
 } from './shared/types.js';

@@ -10,7 +10,7 @@ import { Model, type Placement } from './model.js';
 import { sendableBuffer } from '../shared/transfer.js';
 import type { LoadRequest, ModelBytesOrUrl, ProgressSink, WarningSink } from '../shared/protocol.js';
 import { artifactsFromHandler, describeTfjsArtifacts, isTfjsArtifacts, isTfjsLoadHandler } from './tfjs-artifacts.js';
-import type { BackendChange, EngineKind, LoadOptions, ModelSource } from '../shared/types.js';
+import type { BackendChange, DtypeMap, DtypesOf, EngineKind, LoadOptions, ModelSource } from '../shared/types.js';
 import { viaWorker, workerFor } from './worker-client.js';
 
 let nextLoadId = 1;
@@ -57,8 +57,12 @@ function inferEngine(source: ModelBytesOrUrl, requested: EngineKind | undefined)
  * Loads a model into the SDK's worker. The source is a URL (fetched by the worker); the model's bytes
  * (transferred to the worker: an ArrayBuffer, or a Uint8Array covering one, is detached); or TF.js
  * artifacts, `{ modelJson, weights }` or a tf.io handler (whose `load()` runs here, on the page).
+ * `load<{ probs: 'float32' }>(…)` types the model's predict results (see Model).
  */
-export async function load(source: ModelSource, options: LoadOptions = {}): Promise<Model> {
+export async function load<Outputs extends DtypesOf<Outputs> = DtypeMap>(
+  source: ModelSource,
+  options: LoadOptions = {},
+): Promise<Model<Outputs>> {
   checkLoadOptions(options);
   if (options.signal?.aborted) throw abortedError('load', options.signal);
   const { bytesOrUrl, transfer: buffers } = describeSource(
@@ -87,7 +91,7 @@ export async function load(source: ModelSource, options: LoadOptions = {}): Prom
     bytesOrUrl.kind === 'url'
       ? () => place(baseUrl, request, [], undefined, reloadOptions(options), proxy(warn))
       : undefined;
-  return new Model(placement, reload);
+  return new Model<Outputs>(placement, reload);
 }
 
 /** A reload happens on its own, later: no caller's signal or deadline applies, only the listener. */

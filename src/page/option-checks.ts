@@ -18,12 +18,12 @@ export type OptionCheck = (value: unknown, at: OptionAt) => void;
 export type Aliases = Readonly<Record<string, { option: string; whose: string }>>;
 
 // setTimeout takes at most 2^31 - 1 ms; a larger delay (Infinity too) fires at once.
-export const maxTimerMs = 2 ** 31 - 1;
+const maxTimerMs = 2 ** 31 - 1;
 
 const longest = 60;
 
 /** A value as a message shows it: strings quoted (so 'gpu' reads as given), objects by kind. */
-export function describeValue(value: unknown): string {
+function describeValue(value: unknown): string {
   if (typeof value === 'string') return `'${value.length > longest ? `${value.slice(0, longest)}…` : value}'`;
   if (typeof value === 'bigint') return `${value}n`;
   if (typeof value === 'function') return 'a function';
@@ -34,7 +34,7 @@ export function describeValue(value: unknown): string {
 }
 
 /** "'a', 'b' or 'c'": the allowed values as a message lists them. */
-export function listOr(values: readonly unknown[]): string {
+function listOr(values: readonly unknown[]): string {
   const shown = values.map((value) => (typeof value === 'string' ? `'${value}'` : String(value)));
   return shown.length < 2 ? shown.join('') : `${shown.slice(0, -1).join(', ')} or ${shown.at(-1) as string}`;
 }
@@ -70,6 +70,7 @@ export const milliseconds = (zero: 'zero allowed' | 'positive'): OptionCheck =>
     (value) => typeof value === 'number' && (zero === 'positive' ? value > 0 : value >= 0) && value <= maxTimerMs,
   );
 
+/** An object that is not an array or a typed array: an options object, a feeds object, a tensor. */
 export const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value) && !ArrayBuffer.isView(value);
 

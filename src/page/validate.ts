@@ -1,6 +1,7 @@
 import { InputError, OutOfMemoryError } from '../shared/errors.js';
 import { arrayTypes, elementCount, formatDims, isDataOfDtype, isSymbolic } from '../shared/dtypes.js';
 import type { Dim, TensorInfo, Tensors } from '../shared/types.js';
+import { isPlainObject } from './option-checks.js';
 
 /**
  * Largest tensor accepted, in bytes. Chromium's postMessage refuses ArrayBuffers a little under
@@ -17,9 +18,6 @@ const describe = (value: unknown): string =>
       : ArrayBuffer.isView(value)
         ? value.constructor.name
         : typeof value;
-
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) && !ArrayBuffer.isView(value);
 
 /** Dims as given, strings quoted: `['1', '8']` must not read as the valid [1, 8]. */
 const quotedDims = (dims: readonly unknown[]): string =>

@@ -6,6 +6,7 @@ export type { Model } from './page/model.js';
 export {
   WebinferError,
   InputError,
+  OptionError,
   LoadError,
   IntegrityError,
   BackendUnavailableError,
@@ -16,6 +17,7 @@ export {
   AbortError,
   isWebinferError,
   isInputError,
+  isOptionError,
   isLoadError,
   isIntegrityError,
   isBackendUnavailableError,
@@ -36,6 +38,8 @@ export type {
   CacheMode,
   Dim,
   Dtype,
+  DtypeMap,
+  DtypesOf,
   EngineKind,
   LoadOptions,
   LoadProgress,
@@ -49,4 +53,5 @@ export type {
   TensorDataByDtype,
   TensorInfo,
   Tensors,
+  TensorsOf,
 } from './shared/types.js';

@@ -4,20 +4,20 @@ import { InputError } from '../shared/errors.js';
 import { scriptBaseUrl } from './bundle-url.js';
 import { requestPersistence } from './cache.js';
 import { integrityByUrl } from './integrity-option.js';
+import { batchSettings, checkLoadOptions, resolveBaseUrl } from './load-options.js';
 import { hasUserinfo, redactSecrets } from '../shared/redact.js';
 import { Model, type Placement } from './model.js';
 import { sendableBuffer } from '../shared/transfer.js';
 import type { LoadRequest, ModelBytesOrUrl, ProgressSink, WarningSink } from '../shared/protocol.js';
 import { artifactsFromHandler, describeTfjsArtifacts, isTfjsArtifacts, isTfjsLoadHandler } from './tfjs-artifacts.js';
-import type { BackendChange, EngineKind, LoadOptions, ModelSource } from '../shared/types.js';
+import type { BackendChange, DtypeMap, DtypesOf, EngineKind, LoadOptions, ModelSource } from '../shared/types.js';
 import { viaWorker, workerFor } from './worker-client.js';
 
-const defaultBatch = { maxSize: 64, maxDelayMs: 0 };
 let nextLoadId = 1;
 
 function describeSource(source: ModelSource): { bytesOrUrl: ModelBytesOrUrl; transfer: ArrayBuffer[] } {
   if (typeof source === 'string' || source instanceof URL) {
-    const url = parseUrl('the model URL', source);
+    const url = parseUrl(source);
     if (hasUserinfo(url)) {
       throw new InputError(
         `the model URL ${url.href} carries credentials (user:password@), which fetch() refuses to send; serve ` +
@@ -38,11 +38,11 @@ function describeSource(source: ModelSource): { bytesOrUrl: ModelBytesOrUrl; tra
   );
 }
 
-function parseUrl(what: string, url: string | URL): URL {
+function parseUrl(url: string | URL): URL {
   try {
     return new URL(url, document.baseURI);
   } catch (cause) {
-    throw new InputError(`${what} ${String(url)} is not a valid URL`, { cause });
+    throw new InputError(`the model URL ${String(url)} is not a valid URL`, { cause });
   }
 }
 
@@ -53,40 +53,22 @@ function inferEngine(source: ModelBytesOrUrl, requested: EngineKind | undefined)
   return 'onnx';
 }
 
-function batchSettings(batch: LoadOptions['batch']): LoadRequest['batch'] {
-  if (batch === false) return { maxSize: 1, maxDelayMs: 0, dim0: 'off' };
-  const { trust, ...sizes } = batch === true ? { trust: true } : (batch ?? {});
-  const settings = { ...defaultBatch, ...sizes, dim0: trust === true ? ('trust' as const) : ('probe' as const) };
-  if (!Number.isInteger(settings.maxSize) || settings.maxSize < 1) {
-    throw new InputError(`batch.maxSize must be a positive integer, got ${String(settings.maxSize)}`);
-  }
-  if (!(settings.maxDelayMs >= 0)) {
-    throw new InputError(`batch.maxDelayMs must be a number >= 0, got ${String(settings.maxDelayMs)}`);
-  }
-  return settings;
-}
-
-// setTimeout takes at most 2^31 - 1 ms; a larger delay (Infinity too) fires at once.
-const maxTimerMs = 2 ** 31 - 1;
-
-function positiveMs(name: string, ms: number | undefined): number | undefined {
-  if (ms !== undefined && !(typeof ms === 'number' && ms > 0 && ms <= maxTimerMs)) {
-    throw new InputError(`${name} must be a number of milliseconds > 0 (at most ${maxTimerMs}), got ${String(ms)}`);
-  }
-  return ms;
-}
-
 /**
  * Loads a model into the SDK's worker. The source is a URL (fetched by the worker); the model's bytes
  * (transferred to the worker: an ArrayBuffer, or a Uint8Array covering one, is detached); or TF.js
  * artifacts, `{ modelJson, weights }` or a tf.io handler (whose `load()` runs here, on the page).
+ * `load<{ probs: 'float32' }>(…)` types the model's predict results (see Model).
  */
-export async function load(source: ModelSource, options: LoadOptions = {}): Promise<Model> {
+export async function load<Outputs extends DtypesOf<Outputs> = DtypeMap>(
+  source: ModelSource,
+  options: LoadOptions = {},
+): Promise<Model<Outputs>> {
+  checkLoadOptions(options);
   if (options.signal?.aborted) throw abortedError('load', options.signal);
   const { bytesOrUrl, transfer: buffers } = describeSource(
     isTfjsLoadHandler(source) ? await artifactsFromHandler(source) : source,
   );
-  const baseUrl = options.baseUrl === undefined ? scriptBaseUrl() : parseUrl('baseUrl', options.baseUrl);
+  const baseUrl = options.baseUrl === undefined ? scriptBaseUrl() : resolveBaseUrl(options.baseUrl, document.baseURI);
   const request: Omit<LoadRequest, 'loadId'> = {
     source: bytesOrUrl,
     engine: inferEngine(bytesOrUrl, options.engine),
@@ -95,8 +77,8 @@ export async function load(source: ModelSource, options: LoadOptions = {}): Prom
     numThreads: options.numThreads,
     integrity: integrityByUrl(options.integrity, bytesOrUrl.kind === 'url' ? bytesOrUrl.url : undefined),
     cache: options.cache ?? true,
-    maxRunMs: positiveMs('maxRunMs', options.maxRunMs),
-    stallTimeoutMs: positiveMs('stallTimeoutMs', options.stallTimeoutMs) ?? 30_000,
+    maxRunMs: options.maxRunMs,
+    stallTimeoutMs: options.stallTimeoutMs ?? 30_000,
   };
   const onProgress = options.onProgress === undefined ? undefined : proxy(options.onProgress);
   const userWarn = options.onWarning ?? ((warning) => console.warn(`webinfer: ${warning.message}`));
@@ -109,7 +91,7 @@ export async function load(source: ModelSource, options: LoadOptions = {}): Prom
     bytesOrUrl.kind === 'url'
       ? () => place(baseUrl, request, [], undefined, reloadOptions(options), proxy(warn))
       : undefined;
-  return new Model(placement, reload);
+  return new Model<Outputs>(placement, reload);
 }
 
 /** A reload happens on its own, later: no caller's signal or deadline applies, only the listener. */

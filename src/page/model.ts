@@ -1,10 +1,11 @@
 import { transfer } from 'comlink';
+import { checkCallOptions } from './call-options.js';
 import { abortedError, cancellable, type CallOptions } from './cancellation.js';
 import { DisposedError, InputError, WorkerCrashedError } from '../shared/errors.js';
 import type { ModelInfo, ModelStats } from '../shared/protocol.js';
 import { Outbox } from './outbox.js';
 import { canMoveBuffers, moveBuffers, prepareTransfer } from '../shared/transfer.js';
-import type { Backend, EngineKind, TensorInfo, Tensors } from '../shared/types.js';
+import type { Backend, DtypeMap, DtypesOf, EngineKind, TensorInfo, Tensors, TensorsOf } from '../shared/types.js';
 import { validateFeeds } from './validate.js';
 import { viaWorker, type WorkerClient } from './worker-client.js';
 
@@ -47,8 +48,12 @@ const disposedError = () => new DisposedError('this model has been disposed; loa
 /**
  * A loaded model: the page-side handle. It checks feeds and hands their buffers to the worker (to a
  * fresh one, reloading the model, if its worker died); the model itself lives in the worker.
+ *
+ * `Outputs` types what predict returns when the caller knows the model's output dtypes:
+ * `load<{ probs: 'float32' }>(url)` gives a model whose `predict` results have `probs.data` as a
+ * Float32Array. Without it, each output may be of any dtype.
  */
-export class Model {
+export class Model<Outputs extends DtypesOf<Outputs> = DtypeMap> {
   #placement: Placement;
   readonly #reload: Reload;
   #reloading: Promise<Placement> | undefined;
@@ -87,10 +92,13 @@ export class Model {
    * Runs the model on one set of feeds. Input arrays that cover their whole ArrayBuffer are
    * transferred to the worker and are detached (length 0) once this returns; views into a larger
    * buffer are copied instead. Concurrent calls are coalesced into one engine run where possible.
+   * `predict<{ probs: 'float32' }>(feeds)` types this call's results, as `load<…>()` does every call's.
    */
-  async predict(feeds: Tensors, options: CallOptions = {}): Promise<Tensors> {
+  async predict<O extends DtypesOf<O> = Outputs>(feeds: Tensors, options: CallOptions = {}): Promise<TensorsOf<O>> {
+    checkCallOptions('predict', options);
     const [outputs] = await this.#run('predict', [feeds], options);
-    return outputs as Tensors;
+    // The dtypes are the caller's word, not checked: the worker returns what the model produced.
+    return outputs as TensorsOf<O>;
   }
 
   /**
@@ -99,12 +107,16 @@ export class Model {
    * batch-safety probe verified, or `batch: true`); otherwise, e.g. on a sequence-first model or one
    * that sums or normalises across dim 0, they run one by one, in order. `stats().batching` says which.
    */
-  async predictBatch(feedsList: readonly Tensors[], options: CallOptions = {}): Promise<Tensors[]> {
+  async predictBatch<O extends DtypesOf<O> = Outputs>(
+    feedsList: readonly Tensors[],
+    options: CallOptions = {},
+  ): Promise<TensorsOf<O>[]> {
+    checkCallOptions('predictBatch', options);
     if (!Array.isArray(feedsList)) {
       throw new InputError(`predictBatch expects an array of feeds objects, got ${typeof feedsList}`);
     }
     if (feedsList.length === 0) return [];
-    return this.#run('predictBatch', feedsList, options);
+    return (await this.#run('predictBatch', feedsList, options)) as TensorsOf<O>[];
   }
 
   /**

@@ -1,6 +1,7 @@
 import { InputError, OutOfMemoryError } from '../shared/errors.js';
 import { arrayTypes, elementCount, formatDims, isDataOfDtype, isSymbolic } from '../shared/dtypes.js';
 import type { Dim, TensorInfo, Tensors } from '../shared/types.js';
+import { isPlainObject } from './option-checks.js';
 
 /**
  * Largest tensor accepted, in bytes. Chromium's postMessage refuses ArrayBuffers a little under
@@ -17,9 +18,6 @@ const describe = (value: unknown): string =>
       : ArrayBuffer.isView(value)
         ? value.constructor.name
         : typeof value;
-
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) && !ArrayBuffer.isView(value);
 
 /** Dims as given, strings quoted: `['1', '8']` must not read as the valid [1, 8]. */
 const quotedDims = (dims: readonly unknown[]): string =>
@@ -66,13 +64,26 @@ export function validateFeeds(feeds: unknown, inputs: readonly TensorInfo[]): Te
   return feeds as Tensors;
 }
 
+/** Other runtimes' names for a tensor's keys: a tensor written their way gets a hint, not only "got undefined". */
+const foreignKeys = {
+  dtype: { key: 'type', whose: "onnxruntime-web's" },
+  dims: { key: 'shape', whose: "TF.js's" },
+} as const;
+
+function keyHint(tensor: object, key: keyof typeof foreignKeys): string {
+  const foreign = foreignKeys[key];
+  const missing = (tensor as Record<string, unknown>)[key] === undefined && foreign.key in tensor;
+  return missing ? `; the key is '${key}', not '${foreign.key}' (${foreign.whose} name)` : '';
+}
+
 function checkTensor(info: TensorInfo, tensor: unknown): void {
   const fail = (problem: string): never => {
     throw new InputError(`input '${info.name}' ${problem}`, { input: info.name });
   };
   if (!isPlainObject(tensor)) fail(`must be a tensor { dtype, dims, data }, got ${describe(tensor)}`);
   const { dtype, dims, data } = tensor as Record<string, unknown>;
-  if (dtype !== info.dtype) fail(`expects dtype ${info.dtype}, got ${String(dtype)}`);
+  if (dtype !== info.dtype)
+    fail(`expects dtype ${info.dtype}, got ${String(dtype)}${keyHint(tensor as object, 'dtype')}`);
   if (!isDataOfDtype(data, info.dtype)) {
     fail(`is ${info.dtype}, so its data must be a ${arrayTypes[info.dtype].name}, got ${describe(data)}`);
   }
@@ -88,7 +99,8 @@ function checkTensor(info: TensorInfo, tensor: unknown): void {
   }
   if (!Array.isArray(dims) || !dims.every((d) => Number.isSafeInteger(d) && d >= 0)) {
     fail(
-      `dims must be an array of non-negative integers, got ${Array.isArray(dims) ? quotedDims(dims) : describe(dims)}`,
+      `dims must be an array of non-negative integers, got ${Array.isArray(dims) ? quotedDims(dims) : describe(dims)}` +
+        keyHint(tensor as object, 'dims'),
     );
   }
   const given = dims as number[];

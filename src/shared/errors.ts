@@ -10,6 +10,8 @@ export interface ErrorContext {
   source?: string;
   /** The backend concerned ('webgpu', 'wasm'). */
   backend?: string;
+  /** The option concerned, as written in the call ('backend', 'batch.maxSize'). */
+  option?: string;
   cause?: unknown;
 }
 
@@ -27,6 +29,7 @@ export class WebinferError extends Error {
   readonly output: string | undefined;
   readonly source: string | undefined;
   readonly backend: string | undefined;
+  readonly option: string | undefined;
 
   constructor(message: string, context: ErrorContext = {}) {
     // Every message and source is redacted here, once, whoever built it (a runtime's own message may
@@ -36,12 +39,21 @@ export class WebinferError extends Error {
     this.output = context.output;
     this.source = context.source === undefined ? undefined : redactSecrets(context.source);
     this.backend = context.backend;
+    this.option = context.option;
   }
 }
 
 /** A feeds object that does not fit the model: unknown/missing name, dtype, rank, dims, data length. */
 export class InputError extends WebinferError {
   override name = 'InputError';
+}
+
+/**
+ * An option of load(), predict() or predictBatch() that is unknown, or whose value is not allowed; `option`
+ * names it as written in the call ('backend', 'batch.maxSize'). Nothing was sent to the worker.
+ */
+export class OptionError extends WebinferError {
+  override name = 'OptionError';
 }
 
 /** The model could not be fetched or read (HTTP status, network, corrupt or unsupported file). */
@@ -90,6 +102,7 @@ export class AbortError extends WebinferError {
 const errorClasses = {
   WebinferError,
   InputError,
+  OptionError,
   LoadError,
   IntegrityError,
   BackendUnavailableError,
@@ -131,6 +144,7 @@ const guard =
 
 export const isWebinferError = guard('WebinferError');
 export const isInputError = guard('InputError');
+export const isOptionError = guard('OptionError');
 export const isLoadError = guard('LoadError');
 export const isIntegrityError = guard('IntegrityError');
 export const isBackendUnavailableError = guard('BackendUnavailableError');
@@ -150,7 +164,7 @@ export interface WireError {
   webinferError: ErrorName;
   message: string;
   stack: string | undefined;
-  context: { input?: string; output?: string; source?: string; backend?: string };
+  context: { input?: string; output?: string; source?: string; backend?: string; option?: string };
 }
 
 export function toWire(error: WebinferError): WireError {
@@ -159,6 +173,7 @@ export function toWire(error: WebinferError): WireError {
   if (error.output !== undefined) context.output = error.output;
   if (error.source !== undefined) context.source = error.source;
   if (error.backend !== undefined) context.backend = error.backend;
+  if (error.option !== undefined) context.option = error.option;
   const name = error.name in errorClasses ? (error.name as ErrorName) : 'WebinferError';
   return { webinferError: name, message: error.message, stack: error.stack, context };
 }

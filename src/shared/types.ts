@@ -19,13 +19,30 @@ export type Dtype = keyof TensorDataByDtype;
 
 export type TensorData = TensorDataByDtype[Dtype];
 
-/** A tensor as it crosses the API: plain data, no methods, no runtime object behind it. */
-export type Tensor = {
-  [D in Dtype]: { dtype: D; dims: readonly number[]; data: TensorDataByDtype[D] };
-}[Dtype];
+/**
+ * A tensor as it crosses the API: plain data, no methods, no runtime object behind it. `Tensor` may be
+ * of any dtype (check `dtype` to narrow `data`); `Tensor<'float32'>` is known to be float32, its data a
+ * Float32Array.
+ */
+export type Tensor<D extends Dtype = Dtype> = {
+  [K in D]: { dtype: K; dims: readonly number[]; data: TensorDataByDtype[K] };
+}[D];
 
 /** Named tensors: a model's inputs for one predict call, or its outputs. */
 export type Tensors = Record<string, Tensor>;
+
+/**
+ * The dtype of each output, by name, as the caller knows it from the model: `{ probs: 'float32'; ids: 'int64' }`.
+ * Given to `load<…>()` or `predict<…>()`, it types the results; it is not checked at run time. Any type
+ * whose fields are dtypes will do, an interface too (`M extends DtypesOf<M>`).
+ */
+export type DtypeMap = Record<string, Dtype>;
+
+/** The constraint a dtype map meets: every field a Dtype. (Record<string, …> would turn interfaces away.) */
+export type DtypesOf<M> = Record<keyof M, Dtype>;
+
+/** Named tensors, each narrowed to its dtype in M. `TensorsOf<DtypeMap>` is plain `Tensors`. */
+export type TensorsOf<M extends DtypesOf<M>> = { [K in keyof M]: Tensor<M[K]> };
 
 /**
  * One dimension of a model's declared shape: a number when fixed; a string (its name) when symbolic;
@@ -41,13 +58,13 @@ export interface TensorInfo {
 
 /**
  * Where a model runs. 'cpu' is TF.js's plain-JavaScript backend: TF.js models only, and only when
- * asked for by name. Open-ended: the worker's engines say which backends exist, and reject others.
+ * asked for by name. load() rejects any other name with an OptionError listing these.
  */
 export type Backend = 'webgpu' | 'wasm' | 'cpu' | (string & {});
 export type BackendRequest = 'auto' | Backend;
 /**
- * Which engine runs a model. Open-ended: the worker's engine registry says which exist, and a load
- * naming another rejects with an InputError listing them.
+ * Which engine runs a model: the worker's engine registry says which exist, and a load naming another
+ * rejects with an OptionError listing them.
  */
 export type EngineKind = 'onnx' | 'tfjs' | (string & {});
 

@@ -121,6 +121,69 @@ for (const entry of entries) {
       expect(error!.message).toContain('detached');
     });
 
+    test('a bad load option rejects with an OptionError naming it and what it may be, before any worker starts', async ({
+      sdk,
+    }) => {
+      const gpu = await sdk.loadError(sdk.modelUrl('mlp'), { backend: 'gpu' });
+      expect(gpu).toMatchObject({
+        name: 'OptionError',
+        option: 'backend',
+        message: "load option backend must be 'auto', 'webgpu', 'wasm' or 'cpu', got 'gpu'",
+      });
+      const onx = await sdk.loadError(sdk.modelUrl('mlp'), { engine: 'onx' });
+      expect(onx).toMatchObject({
+        name: 'OptionError',
+        option: 'engine',
+        message: "load option engine must be 'onnx' or 'tfjs', got 'onx'",
+      });
+      const typo = await sdk.loadError(sdk.modelUrl('mlp'), { bakend: 'wasm' });
+      expect(typo).toMatchObject({
+        option: 'bakend',
+        message: "unknown load option 'bakend' (did you mean 'backend'?)",
+      });
+      const classes = await sdk.page.evaluate(async () => {
+        const { load, OptionError, InputError, isOptionError } = window.webinfer;
+        const error = await load('../models/out/mlp.onnx', { batch: { maxSize: 0 } }).catch((e: unknown) => e);
+        return {
+          option: error instanceof OptionError,
+          input: error instanceof InputError,
+          guard: isOptionError(error),
+        };
+      });
+      expect(classes).toEqual({ option: true, input: false, guard: true });
+      const sent = sdk.requests.filter((url) => url.includes('webinfer.worker') || url.endsWith('mlp.onnx'));
+      expect(sent, 'requests made for a load with a bad option').toEqual([]);
+    });
+
+    test("a tensor keyed 'type' (onnxruntime-web's name) is told the key is 'dtype'; a bad predict option is an OptionError", async ({
+      sdk,
+    }) => {
+      await sdk.load('mlp', sdk.modelUrl('mlp'));
+      const outcome = await sdk.page.evaluate(async () => {
+        const model = window.harness.models.mlp!;
+        const data = () => new Float32Array(8).fill(0.25);
+        const ortStyle = { features: { type: 'float32', dims: [1, 8], data: data() } };
+        const good = () => ({ features: { dtype: 'float32' as const, dims: [1, 8], data: data() } });
+        return {
+          keyedType: await model.predict(ortStyle as never).then(() => null, window.harness.error),
+          callOption: await model.predict(good(), { timeout: 5 } as never).then(() => null, window.harness.error),
+          after: (await model.predict(good())).probs!.dims,
+        };
+      });
+      expect(outcome.keyedType).toMatchObject({
+        name: 'InputError',
+        input: 'features',
+        message:
+          "input 'features' expects dtype float32, got undefined; the key is 'dtype', not 'type' (onnxruntime-web's name)",
+      });
+      expect(outcome.callOption).toMatchObject({
+        name: 'OptionError',
+        option: 'timeout',
+        message: "unknown predict option 'timeout' (did you mean 'timeoutMs'?)",
+      });
+      expect(outcome.after).toEqual([1, 4]);
+    });
+
     test('predict and stats after dispose reject with DisposedError; dispose twice is harmless', async ({ sdk }) => {
       await sdk.load('mlp', sdk.modelUrl('mlp'));
       const errors = await sdk.page.evaluate(async () => {
@@ -205,11 +268,15 @@ test('forcing WebGPU where the browser has none rejects with BackendUnavailableE
   expect(error.message).toContain("backend 'webgpu' is unavailable");
 });
 
-test('a baseUrl that is not a URL rejects with InputError; one on another origin with WorkerCrashedError saying why', async ({
+test('a baseUrl that is not a URL rejects with OptionError; one on another origin with WorkerCrashedError saying why', async ({
   sdk,
 }) => {
   const invalid = await sdk.loadError(sdk.modelUrl('mlp'), { baseUrl: 'http://[::1' });
-  expect(invalid).toMatchObject({ name: 'InputError', message: 'baseUrl http://[::1 is not a valid URL' });
+  expect(invalid).toMatchObject({
+    name: 'OptionError',
+    option: 'baseUrl',
+    message: "load option baseUrl must be a valid URL, got 'http://[::1'",
+  });
   // The page is on 127.0.0.1: localhost is another origin, and nothing is requested from it.
   const foreign = await sdk.loadError(sdk.modelUrl('mlp'), { baseUrl: 'http://localhost:9/webinfer/' });
   expect(foreign.name).toBe('WorkerCrashedError');

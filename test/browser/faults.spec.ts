@@ -231,7 +231,7 @@ test("a bare 'Failed to fetch' becomes a LoadError that names the URL and says w
   expect(message).toContain('check that the server is reachable');
 });
 
-test('integrity on a page that is not a secure context rejects with an InputError saying SubtleCrypto needs https', async ({
+test('integrity on a page that is not a secure context rejects with an OptionError saying SubtleCrypto needs https', async ({
   baseURL,
 }) => {
   const port = new URL(baseURL!).port;
@@ -250,7 +250,7 @@ test('integrity on a page that is not a secure context rejects with an InputErro
         .load('../models/out/mlp.onnx', { integrity, backend: 'wasm' })
         .then(() => 'loaded', window.harness.error);
     });
-    expect(error).toMatchObject({ name: 'InputError' });
+    expect(error).toMatchObject({ name: 'OptionError', option: 'integrity' });
     expect((error as { message: string }).message).toContain(
       'integrity needs SubtleCrypto, which exists only in secure contexts (https or localhost)',
     );

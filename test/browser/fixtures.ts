@@ -32,6 +32,7 @@ export interface PlainError {
   output?: string;
   source?: string;
   backend?: string;
+  option?: string;
   isError: boolean;
 }
 

@@ -99,7 +99,8 @@ test('runs that finish within their deadlines are left alone: the worker and its
 test('maxRunMs must be a positive number of milliseconds', async ({ sdk }) => {
   const error = await sdk.loadError(sdk.modelUrl('spin'), { maxRunMs: -5 });
   expect(error).toMatchObject({
-    name: 'InputError',
-    message: 'maxRunMs must be a number of milliseconds > 0 (at most 2147483647), got -5',
+    name: 'OptionError',
+    option: 'maxRunMs',
+    message: 'load option maxRunMs must be a number of milliseconds > 0 (at most 2147483647), got -5',
   });
 });

@@ -22,6 +22,7 @@ window.harness = {
       output: e?.output,
       source: e?.source,
       backend: e?.backend,
+      option: e?.option,
       isError: e instanceof Error,
     };
   },

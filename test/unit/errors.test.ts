@@ -17,10 +17,12 @@ import {
   isInputError,
   isIntegrityError,
   isLoadError,
+  isOptionError,
   isWebinferError,
   isWireError,
   isWorkerCrashedError,
   LoadError,
+  OptionError,
   toWire,
   WebinferError,
   WorkerCrashedError,
@@ -54,6 +56,7 @@ describe('error classes', () => {
 describe('toWire and fromWire', () => {
   it.each([
     ['InputError', new InputError('bad dims', { input: 'features' }), InputError],
+    ['OptionError', new OptionError("unknown engine 'onx'", { option: 'engine' }), OptionError],
     ['LoadError', new LoadError('HTTP 404', { source: 'model.onnx' }), LoadError],
     [
       'BackendUnavailableError',
@@ -76,6 +79,7 @@ describe('toWire and fromWire', () => {
     expect(back.input).toBe(error.input);
     expect(back.source).toBe(error.source);
     expect(back.backend).toBe(error.backend);
+    expect(back.option).toBe(error.option);
     expect(back.stack).toBe(error.stack);
   });
 
@@ -101,6 +105,7 @@ describe('guards', () => {
   it('recognise each class by name, so they work on errors from another realm', () => {
     const guards = [
       ['InputError', isInputError],
+      ['OptionError', isOptionError],
       ['LoadError', isLoadError],
       ['BackendUnavailableError', isBackendUnavailableError],
       ['InferenceError', isInferenceError],
@@ -128,6 +133,9 @@ describe('guards', () => {
     expect(isInputError(new InputError('x'))).toBe(true);
     expect(isWebinferError(new DisposedError('x'))).toBe(true);
     expect(isLoadError(new InputError('x'))).toBe(false);
+    // An option is not an input: code that retries on bad feeds must not retry on a bad option.
+    expect(isInputError(new OptionError('x'))).toBe(false);
+    expect(isOptionError(new OptionError('x', { option: 'backend' }))).toBe(true);
   });
 
   it('follow the class hierarchy: an IntegrityError, even from another realm, is a LoadError', () => {

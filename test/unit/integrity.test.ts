@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { InputError, IntegrityError } from '../../src/shared/errors.js';
+import { IntegrityError, OptionError } from '../../src/shared/errors.js';
 import { checkIntegritySyntax, verifyIntegrity } from '../../src/worker/delivery/integrity.js';
 
 const url = 'https://example.test/model.onnx';
@@ -49,10 +49,10 @@ describe('verifyIntegrity', () => {
     ).resolves.toBeUndefined();
   });
 
-  it('rejects with an InputError saying why when SubtleCrypto is missing (not a secure context)', async () => {
+  it('rejects with an OptionError saying why when SubtleCrypto is missing (not a secure context)', async () => {
     vi.stubGlobal('crypto', undefined);
     const error = await verifyIntegrity(bytes, sri('sha256', bytes), url).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(InputError);
+    expect(error).toBeInstanceOf(OptionError);
     expect((error as Error).message).toContain('only in secure contexts');
   });
 });
@@ -62,9 +62,9 @@ describe('checkIntegritySyntax', () => {
     expect(() => checkIntegritySyntax(`${sri('sha256', bytes)} ${sri('sha512', bytes)}`, url)).not.toThrow();
   });
 
-  it('rejects a malformed token with an InputError naming the file and the token, before any download', () => {
+  it('rejects a malformed token with an OptionError naming the file and the token, before any download', () => {
     for (const bad of ['md5-abc', 'sha256:abc', 'sha256-', 'sha1-AAAA']) {
-      expect(() => checkIntegritySyntax(bad, url)).toThrow(InputError);
+      expect(() => checkIntegritySyntax(bad, url)).toThrow(OptionError);
       expect(() => checkIntegritySyntax(bad, url)).toThrow(
         `integrity for ${url} must be an SRI string like 'sha256-<base64>'`,
       );

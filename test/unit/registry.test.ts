@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../src/shared/errors.js';
+import { OptionError } from '../../src/shared/errors.js';
 import type { EnginePlugin } from '../../src/worker/engines/engine.js';
 import { engineKinds, findEngine } from '../../src/worker/engines/registry.js';
 
@@ -26,8 +26,8 @@ describe('engine registry', () => {
     expect(Object.keys(tfjsFiles)).toHaveLength(3);
   });
 
-  it('rejects an unknown engine with an InputError that lists the registered engines', () => {
-    expect(() => findEngine('tflite')).toThrow(InputError);
+  it('rejects an unknown engine with an OptionError that lists the registered engines', () => {
+    expect(() => findEngine('tflite')).toThrow(OptionError);
     expect(() => findEngine('tflite')).toThrow("unknown engine 'tflite': the engines registered are 'onnx', 'tfjs'");
   });
 

@@ -72,6 +72,35 @@ describe('validateFeeds', () => {
     expect(error.message).toContain('expects dtype float32, got float64');
   });
 
+  it("hints 'dtype' to a tensor written with onnxruntime-web's key 'type'", () => {
+    const error = inputErrorOf({
+      ...validFeeds(),
+      features: { type: 'float32', dims: [2, 8], data: new Float32Array(16) },
+    });
+    expect(error.message).toBe(
+      "input 'features' expects dtype float32, got undefined; the key is 'dtype', not 'type' (onnxruntime-web's name)",
+    );
+  });
+
+  it("hints 'dims' to a tensor written with TF.js's key 'shape'", () => {
+    const error = inputErrorOf({
+      ...validFeeds(),
+      features: { dtype: 'float32', shape: [2, 8], data: new Float32Array(16) },
+    });
+    expect(error.message).toBe(
+      "input 'features' dims must be an array of non-negative integers, got undefined; the key is 'dims', not " +
+        "'shape' (TF.js's name)",
+    );
+  });
+
+  it('gives no key hint when the right key is there with a wrong value', () => {
+    const error = inputErrorOf({
+      ...validFeeds(),
+      features: { dtype: 'int32', type: 'float32', dims: [2, 8], data: new Int32Array(16) },
+    });
+    expect(error.message).toBe("input 'features' expects dtype float32, got int32");
+  });
+
   it.each([
     ['a plain Array', Array.from({ length: 16 }, () => 0), 'an Array'],
     ['a Float64Array', new Float64Array(16), 'Float64Array'],

@@ -1,6 +1,6 @@
 // Subresource Integrity (SRI) checks of downloaded bytes, with SubtleCrypto, before anything uses
 // or caches them. Syntax as in <script integrity>: `sha256-<base64>`, several tokens allowed.
-import { InputError, IntegrityError } from '../../shared/errors.js';
+import { IntegrityError, OptionError } from '../../shared/errors.js';
 
 const algorithms = { sha256: 'SHA-256', sha384: 'SHA-384', sha512: 'SHA-512' } as const;
 type Algorithm = keyof typeof algorithms;
@@ -18,9 +18,9 @@ function parse(integrity: string, url: string): Digest[] {
     // Options after '?' are reserved by SRI and ignored.
     const match = /^(sha256|sha384|sha512)-([A-Za-z0-9+/_-]+={0,2})(\?.*)?$/.exec(token);
     if (match === null) {
-      throw new InputError(
+      throw new OptionError(
         `integrity for ${url} must be an SRI string like 'sha256-<base64>' (sha256, sha384 or sha512), got '${token}'`,
-        { source: url },
+        { source: url, option: 'integrity' },
       );
     }
     digests.push({ algorithm: match[1] as Algorithm, base64: match[2] as string });
@@ -41,10 +41,10 @@ const canonical = (base64: string): string => base64.replace(/-/g, '+').replace(
 async function digestOf(bytes: Uint8Array, algorithm: Algorithm, url: string): Promise<string> {
   // SubtleCrypto exists only in secure contexts; without it `crypto.subtle` is undefined.
   if (globalThis.crypto?.subtle === undefined) {
-    throw new InputError(
+    throw new OptionError(
       `integrity for ${url} cannot be checked: integrity needs SubtleCrypto, which exists only in secure ` +
         `contexts (https or localhost); serve the page over https, or drop the integrity option`,
-      { source: url },
+      { source: url, option: 'integrity' },
     );
   }
   const hash = await crypto.subtle.digest(algorithms[algorithm], bytes as Uint8Array<ArrayBuffer>);

@@ -1,5 +1,5 @@
 // The engines this worker can run. Adding one is its folder (engine code + plugin.ts) and one line here.
-import { InputError } from '../../shared/errors.js';
+import { OptionError } from '../../shared/errors.js';
 import type { EngineKind } from '../../shared/types.js';
 import type { EnginePlugin } from './engine.js';
 import { onnxEngine } from './onnx/plugin.js';
@@ -17,7 +17,7 @@ export function findEngine(kind: EngineKind, plugins: readonly EnginePlugin[] = 
   const plugin = plugins.find((candidate) => candidate.kind === kind);
   if (plugin === undefined) {
     const known = plugins.map((candidate) => `'${candidate.kind}'`).join(', ');
-    throw new InputError(`unknown engine '${kind}': the engines registered are ${known}`);
+    throw new OptionError(`unknown engine '${kind}': the engines registered are ${known}`, { option: 'engine' });
   }
   return plugin;
 }

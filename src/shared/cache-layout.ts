@@ -27,6 +27,8 @@ export const headers = {
   url: 'X-Webinfer-Url',
   kind: 'X-Webinfer-Kind',
   cachedAt: 'X-Webinfer-Cached-At',
+  /** A runtime file's own name (e.g. ort-wasm-simd-threaded.wasm), whatever URL a bundler gave it. */
+  runtimeFile: 'X-Webinfer-Runtime-File',
 } as const;
 
 const tagParam = 'webinfer-cache=';

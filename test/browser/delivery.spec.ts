@@ -1,5 +1,5 @@
 // Model delivery: progress, integrity, Cache Storage, quota, and the bad-delivery errors.
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { expect, test, type Sdk } from './fixtures.js';
 import { featuresFor } from './reference.js';
@@ -184,6 +184,17 @@ test('cachedFiles lists the model and the runtime binary with sizes; deleteCache
   expect(requestsFor(sdk, 'mlp.onnx')).toBe(2);
   await sdk.page.evaluate(() => window.webinfer.clearCache());
   expect(await cachedFiles(sdk)).toEqual([]);
+});
+
+test("a runtime binary at a new URL (a bundler's new fingerprint) replaces its copy from the old URL in the cache", async ({
+  sdk,
+}) => {
+  // The same dist/ at two URLs: a fault route whose fault matches no file passes every file through.
+  const servedAt = (key: string) => `../../__fault/500once@no-such-file~${key}-${randomUUID()}/dist/`;
+  await loadAndRun(sdk, { baseUrl: servedAt('old') });
+  await loadAndRun(sdk, { baseUrl: servedAt('new') });
+  const runtimes = (await cachedFiles(sdk)).filter((file) => file.kind === 'runtime');
+  expect(runtimes.map((file) => file.url)).toEqual([expect.stringMatching(/~new-[\w-]+\/dist\/ort\/[\w.-]+\.wasm$/)]);
 });
 
 test('too little storage quota does not fail the load: the model runs uncached and a warning says why', async ({

@@ -31,6 +31,8 @@ export interface FetchOptions {
   signal?: AbortSignal | undefined;
   /** A download with no progress for this long fails (see download.ts). */
   stallTimeoutMs: number;
+  /** A runtime file's own name, the same whatever URL a bundler gave it: see storeCached. */
+  runtimeFile?: string | undefined;
 }
 
 /** A file's bytes, and what may be done with them once the caller knows whether they are good. */
@@ -105,7 +107,7 @@ async function tagFor(downloaded: Downloaded, options: FetchOptions): Promise<st
 async function store(cache: Cache, url: string, downloaded: Downloaded, options: FetchOptions): Promise<void> {
   const tag = await tagFor(downloaded, options);
   if (tag === undefined) return; // the runtime failed to load: its error is reported elsewhere
-  const notStored = await storeCached(cache, url, tag, options.kind, downloaded.bytes);
+  const notStored = await storeCached(cache, url, tag, options.kind, downloaded.bytes, options.runtimeFile);
   if (notStored === undefined) return;
   options.onWarning?.({
     code: notStored.code,

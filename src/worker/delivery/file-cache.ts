@@ -39,9 +39,20 @@ export interface NotStored {
   reason: string;
 }
 
+/** The keys of the runtime file `name` cached under any URL. */
+async function keysOfRuntimeFile(cache: Cache, name: string): Promise<Request[]> {
+  const keys = await cache.keys();
+  const named = await Promise.all(
+    keys.map(async (key) => ((await cache.match(key))?.headers.get(headers.runtimeFile) === name ? key : undefined)),
+  );
+  return named.filter((key) => key !== undefined);
+}
+
 /**
- * Stores `bytes` as the one copy of `url`. Resolves with undefined when stored, or with why not:
- * a full disk must not fail a load that already has its bytes.
+ * Stores `bytes` as the one copy of `url`, and, for a runtime file (`runtimeFile`: its own name), as
+ * the one copy of that file: an app's bundler names it by its content, so a new runtime comes at a new
+ * URL and the old copy would never be read again. Resolves with undefined when stored, or with why
+ * not: a full disk must not fail a load that already has its bytes.
  */
 export async function storeCached(
   cache: Cache,
@@ -49,6 +60,7 @@ export async function storeCached(
   tag: string,
   kind: CachedKind,
   bytes: Uint8Array,
+  runtimeFile?: string,
 ): Promise<NotStored | undefined> {
   const noRoom = await roomFor(bytes.byteLength);
   if (noRoom !== undefined) return { code: 'quota', reason: noRoom };
@@ -59,6 +71,7 @@ export async function storeCached(
       [headers.url]: url,
       [headers.kind]: kind,
       [headers.cachedAt]: new Date().toISOString(),
+      ...(runtimeFile === undefined ? {} : { [headers.runtimeFile]: runtimeFile }),
     },
   });
   const key = cacheKey(url, tag);
@@ -70,7 +83,11 @@ export async function storeCached(
       reason: `the browser refused to store it: ${messageOf(error)}`,
     };
   }
-  const stale = (await keysFor(cache, url)).filter((request) => request.url !== new Request(key).url);
+  const versions = [
+    ...(await keysFor(cache, url)),
+    ...(runtimeFile ? await keysOfRuntimeFile(cache, runtimeFile) : []),
+  ];
+  const stale = versions.filter((request) => request.url !== new Request(key).url);
   await Promise.all(stale.map((request) => cache.delete(request)));
   return undefined;
 }

@@ -29,10 +29,16 @@ let failedStarts = 0;
 // fetches no wasm. Its URL does not change between SDK releases, so the copy is pinned to the
 // runtime's version, which the module reports once it has loaded. It is cached only once its
 // container is known whole, and a bad cached copy is fetched again.
-function fetchBinary(url: string, version: Promise<string>, delivery: RuntimeDelivery): Promise<Uint8Array> {
+function fetchBinary(
+  name: string,
+  url: string,
+  version: Promise<string>,
+  delivery: RuntimeDelivery,
+): Promise<Uint8Array> {
   const what = 'onnxruntime-web runtime file';
   const options = {
     kind: 'runtime',
+    runtimeFile: name,
     what,
     cache: true,
     version,
@@ -101,7 +107,10 @@ async function importRuntime(
   });
   const version = imported.then((ort) => ort.env.versions.web ?? ort.env.versions.common);
   version.catch(() => undefined); // read only if a copy is to be cached; the import's failure is reported above
-  const [ort, binary] = await Promise.all([imported, fetchBinary(fileUrl(files, build.binary), version, delivery)]);
+  const [ort, binary] = await Promise.all([
+    imported,
+    fetchBinary(build.binary, fileUrl(files, build.binary), version, delivery),
+  ]);
   // The glue's own URL, not a folder: a bundler may have renamed each file (fingerprinted).
   ort.env.wasm.wasmPaths = { mjs: fileUrl(files, build.glue, retry) };
   ort.env.wasm.wasmBinary = binary;

@@ -50,12 +50,14 @@ function registerRemembering(
 function fetchBinariesFromCache(files: RuntimeFiles, delivery: RuntimeDelivery): void {
   const platform = tf.env().platform;
   const platformFetch = platform.fetch.bind(platform);
-  const binaries = new Set(Object.values(files));
+  const names = new Map(Object.entries(files).map(([name, url]) => [url, name]));
   platform.fetch = async (path: string, init?: RequestInit) => {
-    if (!binaries.has(path)) return platformFetch(path, init);
+    const name = names.get(path);
+    if (name === undefined) return platformFetch(path, init);
     const what = 'TF.js runtime file';
     const options = {
       kind: 'runtime',
+      runtimeFile: name,
       what,
       cache: true,
       version: Promise.resolve(tf.version_core),

@@ -1,4 +1,4 @@
-import { transfer } from 'comlink';
+import { proxy, transfer } from 'comlink';
 import { checkCallOptions } from './call-options.js';
 import { abortedError, cancellable, type CallOptions } from './cancellation.js';
 import { DisposedError, InputError, WorkerCrashedError } from '../shared/errors.js';
@@ -182,7 +182,15 @@ export class Model<Outputs extends DtypesOf<Outputs> = DtypeMap> {
     if (outbox === undefined) {
       const { client, info } = placement;
       outbox = new Outbox(
-        (calls, transferred) => viaWorker(client, client.host.predict(info.id, transfer(calls, transferred))),
+        (calls, transferred, onOutcomes) =>
+          viaWorker(
+            client,
+            client.host.predict(
+              info.id,
+              transfer(calls, transferred),
+              onOutcomes === undefined ? undefined : proxy(onOutcomes),
+            ),
+          ),
         canMoveBuffers,
       );
       this.#outboxes.set(placement, outbox);

@@ -1,5 +1,5 @@
 import { fromWire } from '../shared/errors.js';
-import type { PredictCall, PredictOutcome } from '../shared/protocol.js';
+import type { OutcomeSink, PredictCall, PredictOutcome } from '../shared/protocol.js';
 import type { Tensors } from '../shared/types.js';
 
 interface Posted {
@@ -8,7 +8,20 @@ interface Posted {
   reject(error: unknown): void;
 }
 
-export type SendCalls = (calls: PredictCall[], transfer: ArrayBuffer[]) => Promise<PredictOutcome[]>;
+/**
+ * Sends calls to the worker. Without `onOutcomes`, resolves with one outcome per call; with it, the
+ * outcomes arrive there, call by call as their runs finish, and the promise says when all have.
+ */
+export type SendCalls = (
+  calls: PredictCall[],
+  transfer: ArrayBuffer[],
+  onOutcomes?: OutcomeSink,
+) => Promise<PredictOutcome[]>;
+
+function settle(entry: Posted, outcome: PredictOutcome): void {
+  if ('error' in outcome) entry.reject(fromWire(outcome.error));
+  else entry.resolve(outcome.results);
+}
 
 /**
  * Gathers the predict calls a page makes in one task into one message to the worker. A burst of
@@ -50,19 +63,26 @@ export class Outbox {
     this.#posted = [];
     this.#transfer = [];
     if (posted.length === 0) return;
-    this.#send(
-      posted.map((entry) => entry.call),
-      transfer,
-    ).then(
-      (outcomes) => {
-        posted.forEach((entry, i) => {
-          const outcome = outcomes[i] as PredictOutcome;
-          if ('error' in outcome) entry.reject(fromWire(outcome.error));
-          else entry.resolve(outcome.results);
-        });
-      },
+    const calls = posted.map((entry) => entry.call);
+    if (posted.length === 1) {
+      // One call: its answer is the reply itself, with no reply channel to set up.
+      const [only] = posted as [Posted];
+      this.#send(calls, transfer).then(([outcome]) => settle(only, outcome as PredictOutcome), only.reject);
+      return;
+    }
+    // Several: each is answered when its own run has finished, not when the last one has.
+    const waiting = new Map(posted.map((entry) => [entry.call.callId, entry]));
+    const onOutcomes: OutcomeSink = (outcomes) => {
+      for (const [callId, outcome] of outcomes) {
+        const entry = waiting.get(callId);
+        waiting.delete(callId);
+        if (entry !== undefined) settle(entry, outcome);
+      }
+    };
+    this.#send(calls, transfer, onOutcomes).then(
+      () => undefined,
       (error: unknown) => {
-        for (const entry of posted) entry.reject(error);
+        for (const entry of waiting.values()) entry.reject(error);
       },
     );
   }

@@ -96,6 +96,9 @@ export interface PredictCall {
 
 export type PredictOutcome = { results: Tensors[] } | { error: WireError };
 
+/** Outcomes of some calls of a message, sent as soon as their runs have finished: `callId` → outcome. */
+export type OutcomeSink = (outcomes: Array<[callId: number, outcome: PredictOutcome]>) => void;
+
 /**
  * The watchdog's messages, worker to page: `arm` before a run with a deadline (stop the worker if it
  * has not disarmed within `ms`; `what` says which run, for the error), `disarm` when it settled.
@@ -115,9 +118,11 @@ export interface HostApi {
   cancelLoad(loadId: number): void;
   /**
    * Runs the calls a page gathered in one task; each call's requests are coalesced with concurrent
-   * ones where the model allows. Each call settles on its own: one outcome per call, in order.
+   * ones where the model allows. Each call settles on its own: one outcome per call, in order. With
+   * `onOutcomes`, each call is answered there as soon as its runs have finished (one message per run,
+   * not one per task), and the returned list is empty.
    */
-  predict(modelId: number, calls: PredictCall[]): Promise<PredictOutcome[]>;
+  predict(modelId: number, calls: PredictCall[], onOutcomes?: OutcomeSink): Promise<PredictOutcome[]>;
   /** Drops a call's requests that are still queued (they reject with AbortError). */
   cancel(modelId: number, callId: number): void;
   /** Connects the page's watchdog, which ends a worker whose run overstays its deadline. */

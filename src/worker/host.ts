@@ -6,6 +6,7 @@ import type {
   LoadRequest,
   ModelInfo,
   ModelStats,
+  OutcomeSink,
   PredictCall,
   PredictOutcome,
   ProgressSink,
@@ -169,27 +170,23 @@ export class Host implements HostApi {
     return { ...hostModel(engine, request.batch, (run) => watched(run, limits)), info, handles, forget };
   }
 
-  async predict(modelId: number, calls: PredictCall[]): Promise<PredictOutcome[]> {
+  async predict(modelId: number, calls: PredictCall[], onOutcomes?: Remote<OutcomeSink>): Promise<PredictOutcome[]> {
     const { model, calls: pending } = this.#handle(modelId);
     const receivedAt = performance.now();
     for (const { requests, timeoutMs } of calls) {
       if (timeoutMs !== undefined) for (const feeds of requests) this.#deadlines.set(feeds, receivedAt + timeoutMs);
     }
-    const settled = await Promise.allSettled(
-      calls.map(({ callId, requests }) => {
-        pending.add(callId);
-        const results = Promise.all(requests.map((feeds) => model.batcher.push(feeds, callId)));
-        return results.finally(() => pending.delete(callId));
-      }),
-    );
-    const buffers = new Set<ArrayBuffer>();
-    const outcomes = settled.map((outcome): PredictOutcome => {
-      if (outcome.status === 'rejected') return { error: toWire(failedRun(outcome.reason)) };
-      // One output too large to post would fail the whole reply: only its own call rejects.
-      const oversize = outcome.value.map(oversizeOutput).find((error) => error !== undefined);
-      if (oversize !== undefined) return { error: toWire(oversize) };
-      return { results: outcome.value.map((outputs) => prepareTransfer(outputs, buffers)) };
+    const running = calls.map(({ callId, requests }) => {
+      pending.add(callId);
+      const results = Promise.all(requests.map((feeds) => model.batcher.push(feeds, callId)));
+      return results.finally(() => pending.delete(callId));
     });
+    if (onOutcomes !== undefined) {
+      await answerEach(calls, running, onOutcomes);
+      return [];
+    }
+    const buffers = new Set<ArrayBuffer>();
+    const outcomes = (await Promise.allSettled(running)).map((settled) => outcomeOf(settled, buffers));
     return transfer(outcomes, [...buffers]);
   }
 
@@ -252,4 +249,42 @@ export class Host implements HostApi {
     if (handle === undefined) throw new DisposedError('this model has been disposed; load it again to use it');
     return handle;
   }
+}
+
+/** A call's outcome, its output buffers added to `buffers` for transfer. */
+function outcomeOf(settled: PromiseSettledResult<Tensors[]>, buffers: Set<ArrayBuffer>): PredictOutcome {
+  if (settled.status === 'rejected') return { error: toWire(failedRun(settled.reason)) };
+  // One output too large to post would fail the whole reply: only its own call rejects.
+  const oversize = settled.value.map(oversizeOutput).find((error) => error !== undefined);
+  if (oversize !== undefined) return { error: toWire(oversize) };
+  return { results: settled.value.map((outputs) => prepareTransfer(outputs, buffers)) };
+}
+
+/**
+ * Answers each call as soon as it settles, so that the first callers of a burst do not wait for its
+ * last run. The calls one run serves settle in the same turn of the microtask queue: a reply gathers
+ * them, one message per run. Resolves once every call has been answered.
+ */
+async function answerEach(
+  calls: PredictCall[],
+  running: Promise<Tensors[]>[],
+  onOutcomes: Remote<OutcomeSink>,
+): Promise<void> {
+  let ready: Array<[number, PredictOutcome]> = [];
+  let buffers = new Set<ArrayBuffer>();
+  const send = () => {
+    const outcomes = ready;
+    const moved = [...buffers];
+    ready = [];
+    buffers = new Set();
+    onOutcomes(transfer(outcomes, moved)).catch(() => undefined); // a page that is gone hears nothing
+  };
+  await Promise.all(
+    running.map(async (results, i) => {
+      const [settled] = await Promise.allSettled([results]);
+      if (ready.length === 0) queueMicrotask(send);
+      ready.push([(calls[i] as PredictCall).callId, outcomeOf(settled as PromiseSettledResult<Tensors[]>, buffers)]);
+    }),
+  );
+  onOutcomes[releaseProxy]();
 }

@@ -313,3 +313,36 @@ test.describe('batch safety: a symbolic dim 0 is checked before calls coalesce',
     expect(eight.stats.largestRun).toBeLessThanOrEqual(4); // 32 rows of 8
   });
 });
+
+test('the calls of one burst are answered run by run: the first caller does not wait for the last run', async ({
+  sdk,
+}) => {
+  const trips = sdk.setup.expectBackend === 'webgpu' ? 300 : 5_000;
+  const outcome = await sdk.page.evaluate(
+    async ({ url, backend, trips }) => {
+      // spin.onnx has no batch dim: each call is a run of its own, tens of milliseconds long.
+      const model = await window.webinfer.load(url, { backend });
+      const feeds = (x: number) => ({
+        trips: { dtype: 'int64' as const, dims: [], data: new BigInt64Array([BigInt(trips)]) },
+        x: { dtype: 'float32' as const, dims: [1], data: new Float32Array([x]) },
+      });
+      await model.predict(feeds(0));
+      const answered: number[] = [];
+      let unansweredWhenFirstArrived = -1;
+      const calls = [0, 1, 2, 3, 4, 5].map((i) =>
+        model.predict(feeds(i)).then((out) => {
+          answered.push(out.y!.data[0] as number);
+          // A task later, every call answered by the same reply as the first has settled too.
+          if (i === 0) setTimeout(() => (unansweredWhenFirstArrived = 6 - answered.length));
+        }),
+      );
+      await Promise.all(calls);
+      await model.dispose();
+      return { answered, unansweredWhenFirstArrived };
+    },
+    // SwiftShader runs the loop on the CPU, about 20 times slower than WASM.
+    { url: sdk.modelUrl('spin'), backend: sdk.setup.backend, trips },
+  );
+  expect(outcome.answered).toEqual([0, 1, 2, 3, 4, 5].map((x) => x + trips));
+  expect(outcome.unansweredWhenFirstArrived).toBeGreaterThanOrEqual(4);
+});

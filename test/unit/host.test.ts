@@ -1,4 +1,4 @@
-import { expose, releaseProxy, wrap } from 'comlink';
+import { expose, proxy, releaseProxy, wrap } from 'comlink';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { installErrorTransfer } from '../../src/shared/comlink-errors.js';
 import { LoadError } from '../../src/shared/errors.js';
@@ -67,6 +67,46 @@ describe('Host over a MessageChannel, as the page reaches it through Comlink', (
     await expect(Promise.all(later)).resolves.toEqual([[{ results: [doubled(2)] }], [{ results: [doubled(3)] }]]);
     expect(engine.runs).toEqual([[1], [2, 3]]);
     await expect(remote.stats(id)).resolves.toMatchObject({ runs: 5, requests: 6, largestRun: 2 });
+    remote[releaseProxy]();
+  });
+
+  it('answers each call of a message through onOutcomes as soon as its run has finished, one reply per run', async () => {
+    installErrorTransfer();
+    const { port1, port2 } = new MessageChannel();
+    ports.push(port1, port2);
+    const { loadEngine, loads } = fakeLoads();
+    expose(new Host(loadEngine), port1);
+    const remote = wrap<HostApi>(port2);
+    const { id } = await remote.load(loadRequest(1, { batch: { maxSize: 2, maxDelayMs: 0, dim0: 'trust' } }));
+    const engine = loads[0]?.engine as FakeEngine;
+    await warmTuner(remote, id, engine);
+    engine.hold = true;
+    const replies: Array<Array<[number, PredictOutcome]>> = [];
+    const calls = [1, 2, 3, 4].map((v) => ({ callId: v, requests: [row(v)] }));
+    const done = remote.predict(
+      id,
+      calls,
+      proxy((outcomes) => void replies.push(outcomes)),
+    );
+    await vi.waitFor(() => expect(engine.waiting).toBe(1));
+    engine.release();
+    await vi.waitFor(() => expect(replies).toHaveLength(1));
+    expect(replies[0]).toEqual([
+      [1, { results: [doubled(1)] }],
+      [2, { results: [doubled(2)] }],
+    ]);
+    engine.hold = false;
+    engine.release();
+    await expect(done).resolves.toEqual([]);
+    await vi.waitFor(() => expect(replies).toHaveLength(2));
+    expect(replies[1]).toEqual([
+      [3, { results: [doubled(3)] }],
+      [4, { results: [doubled(4)] }],
+    ]);
+    expect(engine.runs).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
     remote[releaseProxy]();
   });
 

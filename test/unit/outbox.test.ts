@@ -6,12 +6,18 @@ import type { Tensors } from '../../src/shared/types.js';
 
 const feeds = (value: number): Tensors => ({ x: { dtype: 'float32', dims: [1], data: new Float32Array([value]) } });
 
-/** A fake worker: records each message's calls and answers every call with its own first value. */
+/**
+ * A fake worker: records each message's calls and answers every call with its own first value, as
+ * the host does: in the reply, or call by call through `onOutcomes` when the page gives one.
+ */
 function fakeWorker(answer?: (call: PredictCall) => PredictOutcome) {
   const messages: number[][] = [];
-  const send: SendCalls = async (calls) => {
+  const send: SendCalls = async (calls, _transfer, onOutcomes) => {
     messages.push(calls.map((call) => call.callId));
-    return calls.map(answer ?? ((call) => ({ results: call.requests })));
+    const outcomes = calls.map(answer ?? ((call) => ({ results: call.requests })));
+    if (onOutcomes === undefined) return outcomes;
+    for (const [i, call] of calls.entries()) onOutcomes([[call.callId, outcomes[i] as PredictOutcome]]);
+    return [];
   };
   return { messages, send };
 }
@@ -66,6 +72,28 @@ describe('Outbox', () => {
     await kept;
     expect(worker.messages).toEqual([[1]]);
     expect(outbox.withdraw(1)).toBe(false);
+  });
+
+  it('resolves each call of a message as soon as its own outcome arrives, not when the last one does', async () => {
+    let finishLastRun = () => undefined as void;
+    const lastRun = new Promise<void>((done) => (finishLastRun = done));
+    const send: SendCalls = async (calls, _transfer, onOutcomes) => {
+      const [first, ...rest] = calls as [PredictCall, ...PredictCall[]];
+      onOutcomes?.([[first.callId, { results: first.requests }]]);
+      await lastRun;
+      onOutcomes?.(rest.map((call) => [call.callId, { results: call.requests }]));
+      return [];
+    };
+    const outbox = new Outbox(send, true);
+    const settledIds: number[] = [];
+    const calls = [1, 2, 3].map((id) =>
+      outbox.post({ callId: id, requests: [feeds(id)] }, []).then(() => settledIds.push(id)),
+    );
+    await calls[0];
+    expect(settledIds).toEqual([1]);
+    finishLastRun();
+    await Promise.all(calls);
+    expect(settledIds).toEqual([1, 2, 3]);
   });
 
   it('rejects every call of a message the worker could not answer', async () => {

@@ -90,6 +90,14 @@ export function summarize(results) {
         `n=${results.p6.reps} ${where(results.p6.conditions)}`,
     );
   }
+  for (const [key, p8] of Object.entries(results.p8 ?? {})) {
+    const ratio = p8.p99Ms.median / p8.p50Ms.median;
+    lines.push(
+      `P8 ${key}: p99/p50 ${f(ratio)}x within a burst, no target (before per-run answers, every call waited for ` +
+        `the last run) | per call, from the burst's start: p50 ${ms(p8.p50Ms.median)}, p99 ${ms(p8.p99Ms.median)}; ` +
+        `rounds=${p8.rounds} ${where(p8.conditions)}`,
+    );
+  }
   results.targets = targets;
   return lines;
 }

@@ -6,7 +6,7 @@
 //   main      onnxruntime-web on the page's main thread
 import { RawOrt } from '../lib/raw-ort.js';
 import { interleavedLatency, interleavedThroughput, perSecond } from '../lib/measure.js';
-import { round, summarize } from '../lib/stats.js';
+import { quantile, round, summarize } from '../lib/stats.js';
 import { elementCount, models, ortFolder, ortModuleUrl, sampleInput, webinferUrl } from './models.js';
 
 export { p6 } from './tfjs-latency.js';
@@ -344,5 +344,30 @@ export async function p4({ model = 'rec', seconds = 10, segment = 2.5, sides = [
     dims: models[model]?.dims,
     conditions: conditions({ batch: 'default; one call in flight' }),
     sides: result,
+  };
+}
+
+/**
+ * P8: tail latency within a burst. 256 concurrent single-sample calls; each call's latency runs from
+ * the burst's start to its own answer. Per round: p50 and p99 of the 256; reported: the rounds' medians.
+ */
+export async function p8({ model = 'mlp', total = 256, rounds = 7 } = {}) {
+  const r = await runner('webinfer', model);
+  const p50 = [];
+  const p99 = [];
+  for (let round = 0; round <= rounds; round++) {
+    const feeds = Array.from({ length: total }, () => r.prepare());
+    const start = performance.now();
+    const latencies = await Promise.all(feeds.map((f) => r.call(f).then(() => performance.now() - start)));
+    if (round === 0) continue; // warm-up
+    p50.push(quantile(latencies, 0.5));
+    p99.push(quantile(latencies, 0.99));
+  }
+  return {
+    model: models[model]?.name,
+    conditions: conditions({ batch: 'default (maxSize 64, maxDelayMs 0)', total }),
+    rounds,
+    p50Ms: summarize(p50),
+    p99Ms: summarize(p99),
   };
 }

@@ -1,4 +1,4 @@
-import { proxy, transfer } from 'comlink';
+import { transfer } from 'comlink';
 import { checkCallOptions } from './call-options.js';
 import { abortedError, cancellable, type CallOptions } from './cancellation.js';
 import { DisposedError, InputError, WorkerCrashedError } from '../shared/errors.js';
@@ -181,18 +181,16 @@ export class Model<Outputs extends DtypesOf<Outputs> = DtypeMap> {
     let outbox = this.#outboxes.get(placement);
     if (outbox === undefined) {
       const { client, info } = placement;
-      outbox = new Outbox(
-        (calls, transferred, onOutcomes) =>
-          viaWorker(
-            client,
-            client.host.predict(
-              info.id,
-              transfer(calls, transferred),
-              onOutcomes === undefined ? undefined : proxy(onOutcomes),
-            ),
-          ),
-        canMoveBuffers,
-      );
+      outbox = new Outbox((calls, transferred, onOutcomes) => {
+        const sent = transfer(calls, transferred);
+        if (onOutcomes === undefined) return viaWorker(client, client.host.predict(info.id, sent));
+        const callIds = calls.map((call) => call.callId);
+        client.replies.expect(callIds, onOutcomes);
+        return viaWorker(client, client.host.predict(info.id, sent, true)).catch((error: unknown) => {
+          client.replies.forget(callIds);
+          throw error;
+        });
+      }, canMoveBuffers);
       this.#outboxes.set(placement, outbox);
     }
     return outbox;

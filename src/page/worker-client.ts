@@ -2,12 +2,15 @@ import { releaseProxy, transfer, wrap, type Remote } from 'comlink';
 import { installErrorTransfer } from '../shared/comlink-errors.js';
 import { WorkerCrashedError, messageOf } from '../shared/errors.js';
 import type { HostApi } from '../shared/protocol.js';
+import { ReplyRouter } from './replies.js';
 import { startWatchdog } from './watchdog.js';
 
 export interface WorkerClient {
   host: Remote<HostApi>;
   /** Rejecters of the calls in flight: a dying worker rejects them all, so that none waits forever. */
   pending: Set<(error: WorkerCrashedError) => void>;
+  /** Where the worker answers the calls of a burst run by run. */
+  replies: ReplyRouter;
   /** Set once the worker has died: the next call must start a fresh one. */
   death: WorkerCrashedError | undefined;
 }
@@ -55,12 +58,14 @@ function startWorker(baseUrl: URL | undefined, workerUrl: string): WorkerClient 
     });
   }
   const host = wrap<HostApi>(worker);
-  const client: WorkerClient = { host, pending: new Set(), death: undefined };
+  const client: WorkerClient = { host, pending: new Set(), replies: new ReplyRouter(), death: undefined };
+  host.replyOn(transfer(client.replies.port, [client.replies.port])).catch(() => undefined);
   const die = (detail: string): void => {
     if (client.death !== undefined) return;
     client.death = new WorkerCrashedError(`the webinfer worker ${workerUrl} stopped: ${detail}`);
     clients.delete(workerUrl);
     worker.terminate();
+    client.replies.close();
     host[releaseProxy]();
     for (const reject of client.pending) reject(client.death);
     client.pending.clear();

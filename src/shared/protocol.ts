@@ -119,10 +119,12 @@ export interface HostApi {
   /**
    * Runs the calls a page gathered in one task; each call's requests are coalesced with concurrent
    * ones where the model allows. Each call settles on its own: one outcome per call, in order. With
-   * `onOutcomes`, each call is answered there as soon as its runs have finished (one message per run,
-   * not one per task), and the returned list is empty.
+   * `byRun`, each call is answered on the reply port as soon as its runs have finished (one message
+   * per run, not one per task), and the returned list is empty.
    */
-  predict(modelId: number, calls: PredictCall[], onOutcomes?: OutcomeSink): Promise<PredictOutcome[]>;
+  predict(modelId: number, calls: PredictCall[], byRun?: boolean): Promise<PredictOutcome[]>;
+  /** Connects the port that answers calls run by run (`predict`'s `byRun`): an OutcomeSink's arguments. */
+  replyOn(port: MessagePort): void;
   /** Drops a call's requests that are still queued (they reject with AbortError). */
   cancel(modelId: number, callId: number): void;
   /** Connects the page's watchdog, which ends a worker whose run overstays its deadline. */

@@ -74,6 +74,7 @@ export class Host implements HostApi {
   /** Each load under way, by loadId: cancelLoad aborts it. */
   readonly #loads = new Map<number, AbortController>();
   readonly #watch = new RunWatch();
+  #replies: MessagePort | undefined;
   /** When each request's caller stops waiting (performance.now() here), for the watchdog. */
   readonly #deadlines = new WeakMap<Tensors, number>();
   #nextId = 1;
@@ -170,7 +171,7 @@ export class Host implements HostApi {
     return { ...hostModel(engine, request.batch, (run) => watched(run, limits)), info, handles, forget };
   }
 
-  async predict(modelId: number, calls: PredictCall[], onOutcomes?: Remote<OutcomeSink>): Promise<PredictOutcome[]> {
+  async predict(modelId: number, calls: PredictCall[], byRun = false): Promise<PredictOutcome[]> {
     const { model, calls: pending } = this.#handle(modelId);
     const receivedAt = performance.now();
     for (const { requests, timeoutMs } of calls) {
@@ -181,8 +182,9 @@ export class Host implements HostApi {
       const results = Promise.all(requests.map((feeds) => model.batcher.push(feeds, callId)));
       return results.finally(() => pending.delete(callId));
     });
-    if (onOutcomes !== undefined) {
-      await answerEach(calls, running, onOutcomes);
+    const replies = this.#replies;
+    if (byRun && replies !== undefined) {
+      await answerEach(calls, running, (outcomes, buffers) => replies.postMessage(outcomes, buffers));
       return [];
     }
     const buffers = new Set<ArrayBuffer>();
@@ -196,6 +198,10 @@ export class Host implements HostApi {
 
   watch(port: MessagePort): void {
     this.#watch.connect(port);
+  }
+
+  replyOn(port: MessagePort): void {
+    this.#replies = port;
   }
 
   holdLock(name: string): Promise<void> {
@@ -260,31 +266,42 @@ function outcomeOf(settled: PromiseSettledResult<Tensors[]>, buffers: Set<ArrayB
   return { results: settled.value.map((outputs) => prepareTransfer(outputs, buffers)) };
 }
 
+// A reply costs the page a task: runs shorter than this share one, at most one per millisecond.
+const replyEveryMs = 1;
+
 /**
  * Answers each call as soon as it settles, so that the first callers of a burst do not wait for its
- * last run. The calls one run serves settle in the same turn of the microtask queue: a reply gathers
- * them, one message per run. Resolves once every call has been answered.
+ * last run. The calls one run serves settle in the same turn of the microtask queue and share a
+ * reply. Outcomes of short runs wait for the next run's (a run blocks this thread, so no timer could
+ * send them sooner): a burst of tiny runs is not slowed by a message per run. Resolves once every
+ * call has been answered.
  */
 async function answerEach(
   calls: PredictCall[],
   running: Promise<Tensors[]>[],
-  onOutcomes: Remote<OutcomeSink>,
+  post: (outcomes: Parameters<OutcomeSink>[0], transfer: ArrayBuffer[]) => void,
 ): Promise<void> {
   let ready: Array<[number, PredictOutcome]> = [];
   let buffers = new Set<ArrayBuffer>();
+  let left = calls.length;
+  let lastSent = performance.now();
+  let scheduled = false;
   const send = () => {
-    const outcomes = ready;
-    const moved = [...buffers];
+    scheduled = false;
+    const now = performance.now();
+    if (left > 0 && now - lastSent < replyEveryMs) return;
+    lastSent = now;
+    post(ready, [...buffers]);
     ready = [];
     buffers = new Set();
-    onOutcomes(transfer(outcomes, moved)).catch(() => undefined); // a page that is gone hears nothing
   };
   await Promise.all(
     running.map(async (results, i) => {
       const [settled] = await Promise.allSettled([results]);
-      if (ready.length === 0) queueMicrotask(send);
       ready.push([(calls[i] as PredictCall).callId, outcomeOf(settled as PromiseSettledResult<Tensors[]>, buffers)]);
+      left -= 1;
+      if (!scheduled) queueMicrotask(send);
+      scheduled = true;
     }),
   );
-  onOutcomes[releaseProxy]();
 }

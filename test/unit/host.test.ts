@@ -1,4 +1,4 @@
-import { expose, proxy, releaseProxy, wrap } from 'comlink';
+import { expose, releaseProxy, transfer, wrap } from 'comlink';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { installErrorTransfer } from '../../src/shared/comlink-errors.js';
 import { LoadError } from '../../src/shared/errors.js';
@@ -70,7 +70,7 @@ describe('Host over a MessageChannel, as the page reaches it through Comlink', (
     remote[releaseProxy]();
   });
 
-  it('answers each call of a message through onOutcomes as soon as its run has finished, one reply per run', async () => {
+  it('answers each call of a message on the reply port as soon as its run has finished, one message per run', async () => {
     installErrorTransfer();
     const { port1, port2 } = new MessageChannel();
     ports.push(port1, port2);
@@ -81,13 +81,13 @@ describe('Host over a MessageChannel, as the page reaches it through Comlink', (
     const engine = loads[0]?.engine as FakeEngine;
     await warmTuner(remote, id, engine);
     engine.hold = true;
+    const replyPort = new MessageChannel();
+    ports.push(replyPort.port1, replyPort.port2);
     const replies: Array<Array<[number, PredictOutcome]>> = [];
+    replyPort.port1.onmessage = ({ data }) => replies.push(data);
+    await remote.replyOn(transfer(replyPort.port2, [replyPort.port2]));
     const calls = [1, 2, 3, 4].map((v) => ({ callId: v, requests: [row(v)] }));
-    const done = remote.predict(
-      id,
-      calls,
-      proxy((outcomes) => void replies.push(outcomes)),
-    );
+    const done = remote.predict(id, calls, true);
     await vi.waitFor(() => expect(engine.waiting).toBe(1));
     engine.release();
     await vi.waitFor(() => expect(replies).toHaveLength(1));

@@ -80,7 +80,8 @@ export class Outbox {
       }
     };
     this.#send(calls, transfer, onOutcomes).then(
-      () => undefined,
+      // A worker that could not answer run by run answers in the reply, as for one call.
+      (outcomes) => onOutcomes(outcomes.map((outcome, i) => [(calls[i] as PredictCall).callId, outcome])),
       (error: unknown) => {
         for (const entry of waiting.values()) entry.reject(error);
       },

@@ -96,6 +96,12 @@ describe('Outbox', () => {
     expect(settledIds).toEqual([1, 2, 3]);
   });
 
+  it('takes the outcomes from the reply when the worker answers there rather than run by run', async () => {
+    const outbox = new Outbox(async (calls) => calls.map((call) => ({ results: call.requests })), true);
+    const results = await Promise.all([1, 2].map((id) => outbox.post({ callId: id, requests: [feeds(id)] }, [])));
+    expect(results.map((r) => r[0]?.x?.data[0])).toEqual([1, 2]);
+  });
+
   it('rejects every call of a message the worker could not answer', async () => {
     const outbox = new Outbox(async () => Promise.reject(new Error('worker gone')), true);
     const settled = await Promise.allSettled(

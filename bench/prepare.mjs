@@ -4,6 +4,7 @@ import { execSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
+import { writeWideMlp } from './wide-mlp.mjs';
 
 export const repo = resolve(import.meta.dirname, '..');
 const ocrFiles = ['ch_ppocr_mobile_v2.0_cls_infer.onnx', 'ch_PP-OCRv4_rec_infer.onnx'];
@@ -23,4 +24,5 @@ export function prepare() {
   for (const file of ocrFiles) {
     if (!existsSync(join(out, file))) copyFileSync(join(assets, file), join(out, file));
   }
+  if (!existsSync(join(out, 'wide_mlp.onnx'))) writeWideMlp(join(out, 'wide_mlp.onnx'));
 }

@@ -29,8 +29,8 @@ const launchOptions = {
   args: chromiumArgs,
 };
 const reps = quick
-  ? { p1: { mlp: 60, cls: 30 }, p2: { mlp: 3, cls: 2 }, p3: 3, p4: 4, p5: 2, p6: 60, p8: 3 }
-  : { p1: { mlp: 400, cls: 150 }, p2: { mlp: 9, cls: 5 }, p3: 7, p4: 10, p5: 5, p6: 300, p8: 9 };
+  ? { p1: { mlp: 60, cls: 30 }, p2: { mlp: 3, wide: 3, cls: 2 }, p3: 3, p4: 4, p5: 2, p6: 60, p8: 3 }
+  : { p1: { mlp: 400, cls: 150 }, p2: { mlp: 9, wide: 7, cls: 5 }, p3: 7, p4: 10, p5: 5, p6: 300, p8: 9 };
 
 const began = Date.now();
 const log = (text) => console.log(`bench [${((Date.now() - began) / 1000).toFixed(0)} s] ${text}`);
@@ -58,7 +58,7 @@ async function inPage(results) {
     }
     if (wants('p2')) {
       results.p2 = {};
-      for (const model of ['mlp', 'cls']) {
+      for (const model of ['mlp', 'wide', 'cls']) {
         log(`P2 ${model}: 256 concurrent webinfer calls vs 256 sequential raw / proxy calls`);
         results.p2[model] = await call('p2', { model, rounds: reps.p2[model] });
       }
@@ -73,7 +73,7 @@ async function inPage(results) {
     }
     if (wants('p8')) {
       results.p8 = {};
-      for (const model of ['mlp', 'cls']) {
+      for (const model of ['mlp', 'wide', 'cls']) {
         log(`P8 ${model}: per-call latency within a burst of 256 concurrent calls`);
         results.p8[model] = await call('p8', { model, rounds: reps.p8 });
       }

@@ -11,6 +11,12 @@ export const models = {
     url: new URL('../../test/models/out/mlp.onnx', import.meta.url).href,
     dims: [1, 8],
   },
+  wide: {
+    key: 'wide',
+    name: 'wide MLP 256-512-512-10',
+    url: new URL('../models/wide_mlp.onnx', import.meta.url).href,
+    dims: [1, 256],
+  },
   cls: {
     key: 'cls',
     name: 'PaddleOCR ch_ppocr_mobile_v2.0_cls',

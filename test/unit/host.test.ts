@@ -45,14 +45,19 @@ afterEach(() => {
   for (const port of ports.splice(0)) port.close();
 });
 
+/** A Host exposed on one end of a MessageChannel, reached through Comlink from the other, as the page does. */
+function hostOverChannel() {
+  installErrorTransfer();
+  const { port1, port2 } = new MessageChannel();
+  ports.push(port1, port2);
+  const { loadEngine, loads } = fakeLoads();
+  expose(new Host(loadEngine), port1);
+  return { remote: wrap<HostApi>(port2), loads };
+}
+
 describe('Host over a MessageChannel, as the page reaches it through Comlink', () => {
   it('coalesces the calls of several predict messages that arrive while a run is in flight into one engine run', async () => {
-    installErrorTransfer();
-    const { port1, port2 } = new MessageChannel();
-    ports.push(port1, port2);
-    const { loadEngine, loads } = fakeLoads();
-    expose(new Host(loadEngine), port1);
-    const remote = wrap<HostApi>(port2);
+    const { remote, loads } = hostOverChannel();
     const { id } = await remote.load(loadRequest(1));
     const engine = loads[0]?.engine as FakeEngine;
     await warmTuner(remote, id, engine);
@@ -71,12 +76,7 @@ describe('Host over a MessageChannel, as the page reaches it through Comlink', (
   });
 
   it('answers each call of a message on the reply port as soon as its run has finished, one message per run', async () => {
-    installErrorTransfer();
-    const { port1, port2 } = new MessageChannel();
-    ports.push(port1, port2);
-    const { loadEngine, loads } = fakeLoads();
-    expose(new Host(loadEngine), port1);
-    const remote = wrap<HostApi>(port2);
+    const { remote, loads } = hostOverChannel();
     const { id } = await remote.load(loadRequest(1, { batch: { maxSize: 2, maxDelayMs: 0, dim0: 'trust' } }));
     const engine = loads[0]?.engine as FakeEngine;
     await warmTuner(remote, id, engine);

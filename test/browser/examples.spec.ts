@@ -15,7 +15,8 @@ const apps: App[] = [
   { name: 'the Vite production build (with webinfer/vite)', ports: examplePorts.vite, codeSplit: true },
   { name: 'the Vite production build with no config', ports: examplePorts.viteNoConfig, codeSplit: false },
   { name: 'the webpack production build', ports: examplePorts.webpack, codeSplit: true },
-  { name: 'the Vite dev server', ports: examplePorts.viteDev, codeSplit: false },
+  { name: 'the Vite dev server (with webinfer/vite)', ports: examplePorts.viteDev, codeSplit: false },
+  { name: 'the Vite dev server with no config', ports: examplePorts.viteDevNoConfig, codeSplit: false },
   { name: 'the Vite 7 production build (with webinfer/vite)', ports: examplePorts.vite7, codeSplit: true },
   { name: 'the Vite 7 dev server (with webinfer/vite)', ports: examplePorts.vite7Dev, codeSplit: false },
 ];

@@ -17,6 +17,7 @@ export const examplePorts = {
   viteDev: { plain: base + 6, isolated: base + 7 },
   vite7: { plain: base + 8, isolated: base + 9 },
   vite7Dev: { plain: base + 10, isolated: base + 11 },
+  viteDevNoConfig: { plain: base + 12, isolated: base + 13 },
 };
 
 export const isolationHeaders = {

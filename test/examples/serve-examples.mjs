@@ -35,7 +35,7 @@ function serveStatic(root, port, headers) {
 async function serveDev(createServer, root, port, headers) {
   const server = await createServer({
     root,
-    configFile: join(root, 'vite.config.js'),
+    configFile: existsSync(join(root, 'vite.config.js')) ? join(root, 'vite.config.js') : false,
     logLevel: 'warn',
     server: { port, strictPort: true, host: '127.0.0.1', headers },
   });
@@ -56,6 +56,7 @@ const pages = [
   ['viteNoConfig', (port, headers) => serveStatic(join(buildDir, 'vite-no-config', 'dist'), port, headers)],
   ['webpack', (port, headers) => serveStatic(join(buildDir, 'webpack', 'dist'), port, headers)],
   ['viteDev', (port, headers) => serveDev(createViteServer, join(buildDir, 'vite'), port, headers)],
+  ['viteDevNoConfig', (port, headers) => serveDev(createViteServer, join(buildDir, 'vite-no-config'), port, headers)],
   ['vite7', (port, headers) => serveStatic(join(buildDir, 'vite7', 'dist'), port, headers)],
   ['vite7Dev', (port, headers) => serveDev(createVite7Server, join(buildDir, 'vite7'), port, headers)],
 ];

@@ -56,7 +56,10 @@ async function createSession(side, key, name) {
   const model = /** @type {import('./models.js').BenchModel} */ (models[key]);
   const { numThreads } = env;
   const maxSize = Number(/-max(\d+)$/.exec(name)?.[1] ?? 64);
-  if (side === 'webinfer') return env.webinfer.load(model.url, { backend: 'wasm', numThreads, batch: { maxSize } });
+  // Each webinfer side gets a model of its own: identical loads would share one (one queue, one batch
+  // tuner, one set of stats), and the sequential side's single-row runs would count as the concurrent one's.
+  const url = name === side ? model.url : `${model.url}?side=${name}`;
+  if (side === 'webinfer') return env.webinfer.load(url, { backend: 'wasm', numThreads, batch: { maxSize } });
   if (side === 'raw')
     return new RawOrt().init({ ortUrl: ortModuleUrl, wasmPaths: ortFolder, numThreads, model: model.url });
   const ort = side === 'proxy' ? env.ortProxy : env.ortMain;

@@ -1,3 +1,4 @@
+import { toWire, type WorkerCrashedError } from '../shared/errors.js';
 import type { OutcomeSink, PredictOutcome } from '../shared/protocol.js';
 
 /**
@@ -18,9 +19,13 @@ export class ReplyRouter {
     this.port = port2;
   }
 
-  /** Closes the page's end once the worker is gone. */
-  close(): void {
+  /**
+   * Closes the page's end once the worker is gone, failing the calls still waiting with `death`: a
+   * worker may die after its reply to the whole message but before a run's answers arrive.
+   */
+  close(death: WorkerCrashedError): void {
     this.#own.close();
+    for (const [callId, sink] of this.#waiting) sink([[callId, { error: toWire(death) }]]);
     this.#waiting.clear();
   }
 

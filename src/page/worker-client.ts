@@ -65,7 +65,7 @@ function startWorker(baseUrl: URL | undefined, workerUrl: string): WorkerClient 
     client.death = new WorkerCrashedError(`the webinfer worker ${workerUrl} stopped: ${detail}`);
     clients.delete(workerUrl);
     worker.terminate();
-    client.replies.close();
+    client.replies.close(client.death);
     host[releaseProxy]();
     for (const reject of client.pending) reject(client.death);
     client.pending.clear();

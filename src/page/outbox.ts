@@ -64,13 +64,6 @@ export class Outbox {
     this.#transfer = [];
     if (posted.length === 0) return;
     const calls = posted.map((entry) => entry.call);
-    if (posted.length === 1) {
-      // One call: its answer is the reply itself, with no reply channel to set up.
-      const [only] = posted as [Posted];
-      this.#send(calls, transfer).then(([outcome]) => settle(only, outcome as PredictOutcome), only.reject);
-      return;
-    }
-    // Several: each is answered when its own run has finished, not when the last one has.
     const waiting = new Map(posted.map((entry) => [entry.call.callId, entry]));
     const onOutcomes: OutcomeSink = (outcomes) => {
       for (const [callId, outcome] of outcomes) {
@@ -79,8 +72,11 @@ export class Outbox {
         if (entry !== undefined) settle(entry, outcome);
       }
     };
-    this.#send(calls, transfer, onOutcomes).then(
-      // A worker that could not answer run by run answers in the reply, as for one call.
+    // Several calls are each answered when their own run has finished, not when the last one has; a
+    // lone call needs no run-by-run answers: its answer is the reply itself.
+    const sent = posted.length === 1 ? this.#send(calls, transfer) : this.#send(calls, transfer, onOutcomes);
+    sent.then(
+      // The outcomes in the reply: a lone call's, or those of a worker that could not answer run by run.
       (outcomes) => onOutcomes(outcomes.map((outcome, i) => [(calls[i] as PredictCall).callId, outcome])),
       (error: unknown) => {
         for (const entry of waiting.values()) entry.reject(error);

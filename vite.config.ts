@@ -71,8 +71,9 @@ function keepAssetUrlsForAppBundlers(mode: string): Plugin {
     enforce: 'pre',
     apply: 'build', // vitest reads this config too, and runs no renderChunk to undo the transform
     transform(code, id) {
-      if (!id.includes('/src/') || !assetUrlRE.test(code)) return null;
-      return code.replace(assetUrlRE, (_, quote, file) => `new URL(${quote}./${file}${quote}, ${hiddenBase})`);
+      if (!id.includes('/src/')) return null;
+      const hidden = code.replace(assetUrlRE, (_, quote, file) => `new URL(${quote}./${file}${quote}, ${hiddenBase})`);
+      return hidden === code ? null : hidden;
     },
     renderChunk(code) {
       // The IIFE build never reaches these (it has no import.meta): see page/bundle-url.ts.

@@ -3,31 +3,17 @@
 // file the page and its workers fetch, and sums their sizes as served plain, gzip -9 and brotli -11
 // (what a host serving precompressed files sends). Prints JSON and a one-line summary.
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { chromium } from '@playwright/test';
 import { chromiumArgs, chromiumPath } from '../test/chromium.mjs';
 import { buildDir } from '../test/examples/layout.mjs';
+import { serveStatic } from '../test/examples/static-server.mjs';
 
 const root = join(buildDir, 'vite', 'dist');
 if (!existsSync(root)) throw new Error(`${root} is missing: run \`npm run build && npm run examples\` first`);
 const port = Number(process.env.BENCH_PORT ?? 4176);
-const types = {
-  '.html': 'text/html',
-  '.js': 'text/javascript',
-  '.mjs': 'text/javascript',
-  '.wasm': 'application/wasm',
-};
-
-const server = createServer((request, response) => {
-  const path = new URL(request.url, 'http://x').pathname;
-  const file = join(root, path === '/' ? 'index.html' : path);
-  if (!file.startsWith(root) || !existsSync(file)) return response.writeHead(404).end();
-  const type = types[file.slice(file.lastIndexOf('.'))] ?? 'application/octet-stream';
-  response.writeHead(200, { 'Content-Type': type }).end(readFileSync(file));
-});
-await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
+const server = await serveStatic(root, port);
 
 /** The dist files a first visit on `backend` fetches. */
 async function visit(backend) {

@@ -2,35 +2,11 @@
 // static files, and the Vite example through Vite's dev server; each twice, a plain page and a
 // cross-origin isolated one (COOP/COEP). Ports: see examplePorts in layout.mjs.
 import { execFileSync } from 'node:child_process';
-import { createReadStream, existsSync, statSync } from 'node:fs';
-import { createServer as createHttpServer } from 'node:http';
-import { extname, join, normalize } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer as createViteServer } from 'vite';
 import { buildDir, examplePorts, isolationHeaders, vite7Dir } from './layout.mjs';
-
-const types = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript',
-  '.mjs': 'text/javascript',
-  '.wasm': 'application/wasm',
-  '.json': 'application/json',
-};
-
-function serveStatic(root, port, headers) {
-  const server = createHttpServer((request, response) => {
-    const path = normalize(decodeURIComponent(new URL(request.url, 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
-    let file = join(root, path);
-    if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
-    if (!existsSync(file)) {
-      response.writeHead(404, headers).end('not found');
-      return;
-    }
-    const type = types[extname(file)] ?? 'application/octet-stream';
-    response.writeHead(200, { ...headers, 'Content-Type': type, 'Content-Length': statSync(file).size });
-    createReadStream(file).pipe(response);
-  });
-  return new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
-}
+import { serveStatic } from './static-server.mjs';
 
 async function serveDev(createServer, root, port, headers) {
   const server = await createServer({

@@ -266,15 +266,11 @@ function outcomeOf(settled: PromiseSettledResult<Tensors[]>, buffers: Set<ArrayB
   return { results: settled.value.map((outputs) => prepareTransfer(outputs, buffers)) };
 }
 
-// A reply costs the page a task: runs shorter than this share one, at most one per millisecond.
-const replyEveryMs = 1;
-
 /**
  * Answers each call as soon as it settles, so that the first callers of a burst do not wait for its
  * last run. The calls one run serves settle in the same turn of the microtask queue and share a
- * reply. Outcomes of short runs wait for the next run's (a run blocks this thread, so no timer could
- * send them sooner): a burst of tiny runs is not slowed by a message per run. Resolves once every
- * call has been answered.
+ * reply. No answer is held back for a later run: that run may never end, and the watchdog that ends
+ * it ends this worker too. Resolves once every call has been answered.
  */
 async function answerEach(
   calls: PredictCall[],
@@ -283,14 +279,7 @@ async function answerEach(
 ): Promise<void> {
   let ready: Array<[number, PredictOutcome]> = [];
   let buffers = new Set<ArrayBuffer>();
-  let left = calls.length;
-  let lastSent = performance.now();
-  let scheduled = false;
   const send = () => {
-    scheduled = false;
-    const now = performance.now();
-    if (left > 0 && now - lastSent < replyEveryMs) return;
-    lastSent = now;
     post(ready, [...buffers]);
     ready = [];
     buffers = new Set();
@@ -298,10 +287,8 @@ async function answerEach(
   await Promise.all(
     running.map(async (results, i) => {
       const [settled] = await Promise.allSettled([results]);
+      if (ready.length === 0) queueMicrotask(send);
       ready.push([(calls[i] as PredictCall).callId, outcomeOf(settled as PromiseSettledResult<Tensors[]>, buffers)]);
-      left -= 1;
-      if (!scheduled) queueMicrotask(send);
-      scheduled = true;
     }),
   );
 }

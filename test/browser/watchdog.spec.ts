@@ -104,3 +104,29 @@ test('maxRunMs must be a positive number of milliseconds', async ({ sdk }) => {
     message: 'load option maxRunMs must be a number of milliseconds > 0 (at most 2147483647), got -5',
   });
 });
+
+test('in a burst whose last run never ends, the calls whose runs finished keep their answers; only the runaway one fails', async ({
+  sdk,
+}) => {
+  const outcome = await sdk.page.evaluate(
+    async ({ url, forever, backend }) => {
+      const model = await window.webinfer.load(url, { backend, maxRunMs: 1500 });
+      const feeds = (trips: bigint, x: number) => ({
+        trips: { dtype: 'int64' as const, dims: [], data: new BigInt64Array([trips]) },
+        x: { dtype: 'float32' as const, dims: [1], data: new Float32Array([x]) },
+      });
+      // One task, one message: spin.onnx has no batch dim, so each call is a run of its own, in order.
+      const calls = [feeds(3n, 10), feeds(3n, 20), feeds(BigInt(forever), 0)].map((f) =>
+        model.predict(f).then((out) => Array.from(out.y!.data as Float32Array), window.harness.error),
+      );
+      const [first, second, runaway] = await Promise.all(calls);
+      const after = await model.predict(feeds(1n, 5));
+      return { first, second, runaway, after: Array.from(after.y!.data as Float32Array) };
+    },
+    { url: sdk.modelUrl('spin'), forever, backend: sdk.setup.backend },
+  );
+  expect(outcome.first).toEqual([13]);
+  expect(outcome.second).toEqual([23]);
+  expect(outcome.runaway).toMatchObject({ name: 'WorkerCrashedError' });
+  expect(outcome.after).toEqual([6]);
+});

@@ -197,6 +197,24 @@ test("a runtime binary at a new URL (a bundler's new fingerprint) replaces its c
   expect(runtimes.map((file) => file.url)).toEqual([expect.stringMatching(/~new-[\w-]+\/dist\/ort\/[\w.-]+\.wasm$/)]);
 });
 
+test('a runtime binary cut short at its new URL is not cached, and the good copy from the old URL stays', async ({
+  sdk,
+}) => {
+  // The same dist/ at two URLs, as after a bundler renamed the runtime; at the new one, the wasm arrives cut once.
+  const servedAt = (fault: string) => `../../__fault/${fault}~${randomUUID()}/dist/`;
+  await loadAndRun(sdk, { baseUrl: servedAt('500once@no-such-file') });
+  const before = (await cachedFiles(sdk)).filter((file) => file.kind === 'runtime');
+  const cut = await sdk.page.evaluate(
+    ({ url, baseUrl, backend }) =>
+      window.webinfer.load(url, { baseUrl, backend }).then(() => null, window.harness.error),
+    { url: sdk.modelUrl('mlp'), baseUrl: servedAt('cutonce@.wasm'), backend: sdk.setup.backend },
+  );
+  expect(cut).toMatchObject({ name: 'LoadError' });
+  const after = (await cachedFiles(sdk)).filter((file) => file.kind === 'runtime');
+  expect(after.map((file) => file.url)).toEqual(before.map((file) => file.url));
+  expect(after).toHaveLength(1);
+});
+
 test('too little storage quota does not fail the load: the model runs uncached and a warning says why', async ({
   sdk,
 }) => {

@@ -1,5 +1,7 @@
 // The whole public surface of webinfer. Anything not exported here is internal on purpose.
 export { load } from './page/load.js';
+export { configure } from './page/configure.js';
+export type { PoolSettings } from './page/worker-pool.js';
 export { cachedFiles, deleteCached, clearCache } from './page/cache.js';
 export type { CachedFile, CachedKind } from './page/cache.js';
 export type { Model } from './page/model.js';

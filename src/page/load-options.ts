@@ -62,6 +62,10 @@ const loadChecks: Readonly<Record<keyof LoadOptions, OptionCheck>> = {
   onBackendChange: aFunction,
   baseUrl: urlLike,
   numThreads: aPositiveInteger,
+  workers: rule(
+    "a positive integer or 'auto'",
+    (value) => value === 'auto' || (Number.isSafeInteger(value) && Number(value) > 0),
+  ),
   integrity,
   cache: oneOf([true, false, 'revalidate']),
   persist: aBoolean,

@@ -1,17 +1,20 @@
 import { proxy, transfer } from 'comlink';
 import { abortedError, cancellable } from './cancellation.js';
-import { InputError } from '../shared/errors.js';
+import { InputError, WorkerCrashedError } from '../shared/errors.js';
 import { scriptBaseUrl } from './bundle-url.js';
 import { requestPersistence } from './cache.js';
 import { integrityByUrl } from './integrity-option.js';
 import { batchSettings, checkLoadOptions, resolveBaseUrl } from './load-options.js';
 import { hasUserinfo, redactSecrets } from '../shared/redact.js';
-import { Model, type Placement } from './model.js';
+import { Model } from './model.js';
 import { sendableBuffer } from '../shared/transfer.js';
 import type { LoadRequest, ModelBytesOrUrl, ProgressSink, WarningSink } from '../shared/protocol.js';
 import { artifactsFromHandler, describeTfjsArtifacts, isTfjsArtifacts, isTfjsLoadHandler } from './tfjs-artifacts.js';
 import type { BackendChange, DtypeMap, DtypesOf, EngineKind, LoadOptions, ModelSource } from '../shared/types.js';
-import { viaWorker, workerFor } from './worker-client.js';
+import { autoWorkers } from './auto-workers.js';
+import { Replica, type Placement } from './replica.js';
+import { viaWorker, type WorkerClient } from './worker-client.js';
+import { poolFor, poolSettings, type WorkerPool } from './worker-pool.js';
 
 let nextLoadId = 1;
 
@@ -79,19 +82,32 @@ export async function load<Outputs extends DtypesOf<Outputs> = DtypeMap>(
     cache: options.cache ?? true,
     maxRunMs: options.maxRunMs,
     stallTimeoutMs: options.stallTimeoutMs ?? 30_000,
+    timeRun: false,
   };
   const onProgress = options.onProgress === undefined ? undefined : proxy(options.onProgress);
   const userWarn = options.onWarning ?? ((warning) => console.warn(`webinfer: ${warning.message}`));
   const warn: WarningSink = (warning) =>
     userWarn({ ...warning, message: redactSecrets(warning.message), source: redactSecrets(warning.source) });
   if (options.persist === true) void persist(warn, bytesOrUrl);
-  const placement = await place(baseUrl, request, buffers, onProgress, options, proxy(warn));
+  const pool = poolFor(baseUrl);
+  const replicas = await placeReplicas(pool, request, options, {
+    // The first copy takes the bytes and reports progress; the others read the model from the cache
+    // the first one filled, or get a copy of its bytes.
+    first: (client, loadRequest) => place(pool, client, loadRequest, buffers, options, onProgress, proxy(warn)),
+    more: (client, loadRequest) => place(pool, client, loadRequest, [], options, undefined, proxy(warn)),
+  });
   // A model fetched from a URL can be loaded again if its worker dies; bytes were handed over for good.
   const reload =
     bytesOrUrl.kind === 'url'
-      ? () => place(baseUrl, request, [], undefined, reloadOptions(options), proxy(warn))
+      ? (avoid: ReadonlySet<WorkerClient>) => {
+          const [client] = pool.acquire(1, avoid);
+          if (client === undefined) {
+            return Promise.reject(new WorkerCrashedError('no worker is free to replace the one that stopped'));
+          }
+          return place(pool, client, request, [], reloadOptions(options), undefined, proxy(warn));
+        }
       : undefined;
-  return new Model<Outputs>(placement, reload);
+  return new Model<Outputs>(replicas.placements, reload, replicas.reason);
 }
 
 /** A reload happens on its own, later: no caller's signal or deadline applies, only the listener. */
@@ -99,16 +115,65 @@ function reloadOptions({ onBackendChange }: LoadOptions): Pick<LoadOptions, 'onB
   return onBackendChange === undefined ? {} : { onBackendChange };
 }
 
-/** Loads a model into the worker in `baseUrl`, or the bundled one (starting it if needed). */
+type PlaceOn = (client: WorkerClient, request: Omit<LoadRequest, 'loadId'>) => Promise<Placement>;
+
+/**
+ * Places the model on as many workers as `workers` asks (see autoWorkers for 'auto'): one first, then
+ * the rest at once, so that they read the model from the cache rather than download it each.
+ */
+async function placeReplicas(
+  pool: WorkerPool,
+  request: Omit<LoadRequest, 'loadId'>,
+  { workers = 'auto', numThreads }: LoadOptions,
+  { first, more }: { first: PlaceOn; more: PlaceOn },
+): Promise<{ placements: Placement[]; reason: string }> {
+  const cores = navigator.hardwareConcurrency ?? 1;
+  const { maxWorkers } = poolSettings;
+  const fromBytes = request.source.kind !== 'url';
+  const timeRun =
+    workers === 'auto' &&
+    !crossOriginIsolated &&
+    !fromBytes &&
+    Math.min(cores, maxWorkers) > 1 &&
+    request.backend !== 'webgpu';
+  const asked = workers === 'auto' ? undefined : Math.min(workers, maxWorkers);
+  // Threads and replicas draw on the same cores: N replicas share them.
+  const threads =
+    numThreads ??
+    (asked !== undefined && asked > 1 && crossOriginIsolated ? Math.max(1, Math.floor(cores / asked)) : undefined);
+  const base = { ...request, numThreads: threads };
+  const head = await first(pool.acquire(1)[0] as WorkerClient, { ...base, timeRun });
+  const choice =
+    asked === undefined
+      ? autoWorkers({ ...head.info, crossOriginIsolated, cores, maxWorkers, fromBytes, runMs: head.info.runMs })
+      : { count: asked, reason: askedReason(workers as number, asked) };
+  if (choice.count === 1) return { placements: [head], reason: choice.reason };
+  const clients = pool.acquire(choice.count - 1, new Set([head.client]));
+  const rest = await Promise.allSettled(clients.map((client) => more(client, { ...base, timeRun: false })));
+  const placed = [head, ...rest.flatMap((settled) => (settled.status === 'fulfilled' ? [settled.value] : []))];
+  const failed = rest.find((settled) => settled.status === 'rejected');
+  if (failed !== undefined) {
+    await Promise.all(placed.map((placement) => new Replica(placement).dispose().catch(() => undefined)));
+    throw failed.reason;
+  }
+  return { placements: placed, reason: choice.reason };
+}
+
+function askedReason(asked: number, count: number): string {
+  if (count < asked) return `${count} worker(s): ${asked} asked, but configure's maxWorkers is ${count}`;
+  return `${count} worker(s), as asked (load option workers)`;
+}
+
+/** Loads a model into `client`'s worker, held from `pool`; on failure the worker goes back to it. */
 async function place(
-  baseUrl: URL | undefined,
+  pool: WorkerPool,
+  client: WorkerClient,
   request: Omit<LoadRequest, 'loadId'>,
   buffers: ArrayBuffer[],
-  onProgress: ProgressSink | undefined,
   options: Pick<LoadOptions, 'signal' | 'timeoutMs' | 'onBackendChange'>,
-  onWarning?: WarningSink,
+  onProgress: ProgressSink | undefined,
+  onWarning: WarningSink,
 ): Promise<Placement> {
-  const client = workerFor(baseUrl);
   let placed: Placement | undefined;
   // The worker may move the model to another backend later (GPU device lost): keep model.backend true.
   const onBackendChange = proxy((change: BackendChange) => {
@@ -124,8 +189,14 @@ async function place(
     client.host.cancelLoad(loadId).catch(() => undefined);
     loading.then((info) => client.host.dispose(info.id)).catch(() => undefined);
   };
-  placed = { client, info: await cancellable('load', loading, options, discard) };
-  return placed;
+  try {
+    const info = await cancellable('load', loading, options, discard);
+    placed = { client, info, release: () => pool.release(client) };
+    return placed;
+  } catch (error) {
+    pool.release(client);
+    throw error;
+  }
 }
 
 async function persist(warn: WarningSink, source: ModelBytesOrUrl): Promise<void> {

@@ -1,24 +1,17 @@
-import { transfer } from 'comlink';
 import { checkCallOptions } from './call-options.js';
 import { abortedError, cancellable, type CallOptions } from './cancellation.js';
 import { DisposedError, InputError, WorkerCrashedError } from '../shared/errors.js';
 import type { ModelInfo, ModelStats } from '../shared/protocol.js';
-import { Outbox } from './outbox.js';
-import { canMoveBuffers, moveBuffers, prepareTransfer } from '../shared/transfer.js';
+import { Replica, type Placement } from './replica.js';
 import type { Backend, DtypeMap, DtypesOf, EngineKind, TensorInfo, Tensors, TensorsOf } from '../shared/types.js';
 import { validateFeeds } from './validate.js';
-import { viaWorker, type WorkerClient } from './worker-client.js';
+import type { WorkerClient } from './worker-client.js';
 
-/** Where a model lives: its worker and its id there. */
-export interface Placement {
-  client: WorkerClient;
-  info: ModelInfo;
-}
-
-/** Loads the model again into a fresh worker; undefined when it cannot be (a model given as bytes). */
-export type Reload = (() => Promise<Placement>) | undefined;
-
-let nextCallId = 1;
+/**
+ * Loads the model again into a fresh worker, one not in `avoid` (those hosting its other replicas);
+ * undefined when it cannot be (a model given as bytes).
+ */
+export type Reload = ((avoid: ReadonlySet<WorkerClient>) => Promise<Placement>) | undefined;
 
 type Call = 'predict' | 'predictBatch';
 
@@ -45,49 +38,79 @@ function allowTestHook(name: string): void {
 
 const disposedError = () => new DisposedError('this model has been disposed; load it again to use it');
 
+/** The counters of several replicas as one model's. */
+function mergeStats(all: ModelStats[]): ModelStats {
+  const [first] = all as [ModelStats, ...ModelStats[]];
+  const merged: ModelStats = {
+    ...first,
+    runs: all.reduce((sum, stats) => sum + stats.runs, 0),
+    requests: all.reduce((sum, stats) => sum + stats.requests, 0),
+    largestRun: Math.max(...all.map((stats) => stats.largestRun)),
+  };
+  const tensors = all.map((stats) => stats.engineTensors).filter((count) => count !== undefined);
+  if (tensors.length > 0) merged.engineTensors = tensors.reduce((sum, count) => sum + count, 0);
+  if (all.length > 1) merged.byWorker = all.map(({ runs, requests }) => ({ runs, requests }));
+  return merged;
+}
+
 /**
- * A loaded model: the page-side handle. It checks feeds and hands their buffers to the worker (to a
- * fresh one, reloading the model, if its worker died); the model itself lives in the worker.
+ * A loaded model: the page-side handle. It checks feeds and hands their buffers to one of the
+ * model's replicas (each a copy of the model in its own worker): the one with the fewest rows in
+ * flight. A replica whose worker died is replaced by a fresh copy while the others serve.
  *
  * `Outputs` types what predict returns when the caller knows the model's output dtypes:
  * `load<{ probs: 'float32' }>(url)` gives a model whose `predict` results have `probs.data` as a
  * Float32Array. Without it, each output may be of any dtype.
  */
 export class Model<Outputs extends DtypesOf<Outputs> = DtypeMap> {
-  #placement: Placement;
+  readonly #replicas: Replica[];
   readonly #reload: Reload;
-  #reloading: Promise<Placement> | undefined;
+  readonly #reviving = new Map<Replica, Promise<Replica>>();
+  readonly #workersReason: string;
   #disposed = false;
-  readonly #outboxes = new WeakMap<Placement, Outbox>();
 
   /** @internal Made by `load()`. */
-  constructor(placement: Placement, reload: Reload) {
-    this.#placement = placement;
+  constructor(placements: readonly Placement[], reload: Reload, workersReason: string) {
+    this.#replicas = placements.map((placement) => new Replica(placement));
     this.#reload = reload;
+    this.#workersReason = workersReason;
+  }
+
+  get #info(): ModelInfo {
+    return (this.#replicas[0] as Replica).placement.info;
   }
 
   /** The backend actually used: 'webgpu', 'wasm' (or TF.js's 'cpu', when asked for). */
   get backend(): Backend {
-    return this.#placement.info.backend;
+    return this.#info.backend;
   }
 
   /** Why that backend was chosen, in words (adapter name, or why not WebGPU). */
   get backendReason(): string {
-    return this.#placement.info.backendReason;
+    return this.#info.backendReason;
   }
 
   get engine(): EngineKind {
-    return this.#placement.info.engine;
+    return this.#info.engine;
   }
 
   get inputs(): readonly TensorInfo[] {
-    return this.#placement.info.inputs;
+    return this.#info.inputs;
   }
 
   get outputs(): readonly TensorInfo[] {
-    return this.#placement.info.outputs;
+    return this.#info.outputs;
   }
 
+  /** How many workers hold a copy of the model (see the load option `workers`). */
+  get workers(): number {
+    return this.#replicas.length;
+  }
+
+  /** Why that many, in words: "2 workers: a single-row run takes 2.61 ms, 2 cores, …". */
+  get workersReason(): string {
+    return this.#workersReason;
+  }
   /**
    * Runs the model on one set of feeds. Input arrays that cover their whole ArrayBuffer are
    * transferred to the worker and are detached (length 0) once this returns; views into a larger
@@ -124,29 +147,38 @@ export class Model<Outputs extends DtypesOf<Outputs> = DtypeMap> {
    * `batching` whether this model coalesces calls, and why.
    */
   async stats(): Promise<ModelStats> {
-    const { client, info } = await this.#live();
-    return viaWorker(client, client.host.stats(info.id));
+    await this.#live();
+    // A replica being replaced counts once it is back.
+    await Promise.allSettled(this.#reviving.values());
+    const live = this.#replicas.filter((replica) => replica.death === undefined);
+    return mergeStats(await Promise.all(live.map((replica) => replica.stats())));
   }
 
   /** Frees the model in the worker. Calls still queued reject; later calls reject with DisposedError. */
   async dispose(): Promise<void> {
     if (this.#disposed) return;
     this.#disposed = true;
-    const { client, info } = this.#placement;
-    if (client.death === undefined) await viaWorker(client, client.host.dispose(info.id));
+    await Promise.all(this.#replicas.map((replica) => replica.dispose()));
   }
 
-  /** @internal Test hook: the worker closes itself, as if the browser had killed it. */
-  crashWorkerForTesting(): void {
+  /** @internal Test hook: the worker of one replica closes itself, as if the browser had killed it. */
+  crashWorkerForTesting(replica = 0): void {
     allowTestHook('crashWorkerForTesting');
-    void this.#placement.client.host.crashForTesting();
+    void this.#replica(replica).placement.client.host.crashForTesting();
   }
 
   /** @internal Test hook: destroys the model's GPU device (WebGPU only), as a driver reset would. */
-  loseDeviceForTesting(): Promise<void> {
+  loseDeviceForTesting(replica = 0): Promise<void> {
     allowTestHook('loseDeviceForTesting');
-    const { client, info } = this.#placement;
-    return viaWorker(client, client.host.loseDeviceForTesting(info.id));
+    const { client, info } = this.#replica(replica).placement;
+    return client.host.loseDeviceForTesting(info.id);
+  }
+
+  #replica(index: number): Replica {
+    const replica = this.#replicas[index];
+    if (replica === undefined)
+      throw new InputError(`this model has ${this.#replicas.length} replica(s), not ${index + 1}`);
+    return replica;
   }
 
   #run(what: Call, feedsList: readonly Tensors[], options: CallOptions): Promise<Tensors[]> {
@@ -154,65 +186,75 @@ export class Model<Outputs extends DtypesOf<Outputs> = DtypeMap> {
     const checked = feedsList.map((feeds, i) => checkFeeds(what, i, feeds, this.inputs));
     if (options.signal?.aborted) throw abortedError(what, options.signal);
     // The common path stays synchronous up to postMessage: the caller's buffers leave at once.
-    if (this.#placement.client.death !== undefined) {
-      return cancellable(what, this.#live(), options, () => undefined).then(() => this.#send(what, checked, options));
+    const replica = this.#pick();
+    if (replica !== undefined) return replica.send(what, checked, options);
+    return cancellable(what, this.#live(), options, () => undefined).then((live) => live.send(what, checked, options));
+  }
+
+  /** The live replica with the fewest rows in flight; dead ones start being replaced meanwhile. */
+  #pick(): Replica | undefined {
+    let best: Replica | undefined;
+    let dead = false;
+    for (const replica of this.#replicas) {
+      if (replica.death !== undefined) dead = true;
+      else if (best === undefined || replica.rows < best.rows) best = replica;
     }
-    return this.#send(what, checked, options);
+    if (dead) this.#reviveDead();
+    return best;
   }
 
-  #send(what: Call, feedsList: readonly Tensors[], options: CallOptions): Promise<Tensors[]> {
-    const { client, info } = this.#placement;
-    const listed = new Set<ArrayBuffer>();
-    const requests = feedsList.map((feeds) => prepareTransfer(feeds, listed));
-    const buffers = canMoveBuffers ? moveBuffers(requests, listed) : listed;
-    const callId = nextCallId++;
-    const outbox = this.#outbox();
-    const { timeoutMs } = options;
-    const call = outbox.post(timeoutMs === undefined ? { callId, requests } : { callId, requests, timeoutMs }, buffers);
-    const cancel = (): void => {
-      if (!outbox.withdraw(callId)) void client.host.cancel(info.id, callId).catch(() => undefined);
-    };
-    return cancellable(what, call, options, cancel);
-  }
-
-  /** The outbox for the current placement (a reload into a fresh worker needs a new one). */
-  #outbox(): Outbox {
-    const placement = this.#placement;
-    let outbox = this.#outboxes.get(placement);
-    if (outbox === undefined) {
-      const { client, info } = placement;
-      outbox = new Outbox((calls, transferred, onOutcomes) => {
-        const sent = transfer(calls, transferred);
-        if (onOutcomes === undefined) return viaWorker(client, client.host.predict(info.id, sent));
-        const callIds = calls.map((call) => call.callId);
-        client.replies.expect(callIds, onOutcomes);
-        return viaWorker(client, client.host.predict(info.id, sent, true)).catch((error: unknown) => {
-          client.replies.forget(callIds);
-          throw error;
-        });
-      }, canMoveBuffers);
-      this.#outboxes.set(placement, outbox);
+  #reviveDead(): void {
+    for (const replica of this.#replicas.filter((candidate) => candidate.death !== undefined)) {
+      this.#revive(replica).catch(() => undefined);
     }
-    return outbox;
   }
 
-  /** The model's placement, reloaded into a fresh worker if its worker died. */
-  async #live(): Promise<Placement> {
+  /** A live replica: when every worker has died, the first replacement to come up. */
+  async #live(): Promise<Replica> {
     if (this.#disposed) throw disposedError();
-    if (this.#placement.client.death === undefined) return this.#placement;
+    const replica = this.#pick();
+    if (replica !== undefined) return replica;
+    return this.#revive(this.#replicas[0] as Replica);
+  }
+
+  /** Replaces a dead replica by a copy in a fresh worker; concurrent callers share one reload. */
+  #revive(dead: Replica): Promise<Replica> {
+    let reviving = this.#reviving.get(dead);
+    if (reviving === undefined) {
+      reviving = this.#replace(dead).finally(() => this.#reviving.delete(dead));
+      this.#reviving.set(dead, reviving);
+    }
+    return reviving;
+  }
+
+  async #replace(dead: Replica): Promise<Replica> {
     if (this.#reload === undefined) {
+      this.#drop(dead);
       throw new WorkerCrashedError(
         'the worker hosting this model stopped, and a model loaded from bytes cannot be reloaded: load it again',
       );
     }
-    this.#reloading ??= this.#reload().finally(() => (this.#reloading = undefined));
-    const placement = await this.#reloading;
+    const others = this.#replicas.filter((replica) => replica !== dead && replica.death === undefined);
+    let placement: Placement;
+    try {
+      placement = await this.#reload(new Set(others.map((replica) => replica.placement.client)));
+    } catch (error) {
+      // The others serve on; with none left, the next call tries again.
+      this.#drop(dead);
+      throw error;
+    }
+    const fresh = new Replica(placement);
     if (this.#disposed) {
       // Disposed while it was being reloaded: free the fresh copy too.
-      await viaWorker(placement.client, placement.client.host.dispose(placement.info.id)).catch(() => undefined);
+      await fresh.dispose().catch(() => undefined);
       throw disposedError();
     }
-    this.#placement = placement;
-    return placement;
+    this.#replicas[this.#replicas.indexOf(dead)] = fresh;
+    return fresh;
+  }
+
+  /** Forgets a replica that cannot be replaced, unless it is the last. */
+  #drop(dead: Replica): void {
+    if (this.#replicas.length > 1) this.#replicas.splice(this.#replicas.indexOf(dead), 1);
   }
 }

@@ -13,9 +13,9 @@ export interface WorkerClient {
   replies: ReplyRouter;
   /** Set once the worker has died: the next call must start a fresh one. */
   death: WorkerCrashedError | undefined;
+  /** Ends the worker on purpose (the pool retires an idle one); anything still on it rejects with `why`. */
+  stop(why: string): void;
 }
-
-const clients = new Map<string, WorkerClient>();
 
 /**
  * Learns when the worker dies, whatever the cause: the worker holds a Web Lock for its whole life and
@@ -41,7 +41,11 @@ function createWorker(baseUrl: URL | undefined): Worker {
   return new Worker(new URL('webinfer.worker.js', baseUrl), { type: 'module', name: 'webinfer' });
 }
 
-function startWorker(baseUrl: URL | undefined, workerUrl: string): WorkerClient {
+/**
+ * Starts a worker of the SDK in `baseUrl` (or the bundled one); `onDeath` hears once when it dies or
+ * is stopped. `workerUrl` names it in errors.
+ */
+export function startWorker(baseUrl: URL | undefined, workerUrl: string, onDeath: () => void): WorkerClient {
   installErrorTransfer();
   const hint = baseUrl === undefined ? '; did the bundler copy it (README, Bundlers)?' : '; check the baseUrl option';
   let worker: Worker;
@@ -58,12 +62,18 @@ function startWorker(baseUrl: URL | undefined, workerUrl: string): WorkerClient 
     });
   }
   const host = wrap<HostApi>(worker);
-  const client: WorkerClient = { host, pending: new Set(), replies: new ReplyRouter(), death: undefined };
+  const client: WorkerClient = {
+    host,
+    pending: new Set(),
+    replies: new ReplyRouter(),
+    death: undefined,
+    stop: (why) => die(why),
+  };
   host.replyOn(transfer(client.replies.port, [client.replies.port])).catch(() => undefined);
   const die = (detail: string): void => {
     if (client.death !== undefined) return;
     client.death = new WorkerCrashedError(`the webinfer worker ${workerUrl} stopped: ${detail}`);
-    clients.delete(workerUrl);
+    onDeath();
     worker.terminate();
     client.replies.close(client.death);
     host[releaseProxy]();
@@ -89,22 +99,6 @@ function startWorker(baseUrl: URL | undefined, workerUrl: string): WorkerClient 
   watchLifetime(host, onStarted, () => die('it was closed, killed by the browser, or ran out of memory')).catch(
     () => undefined,
   );
-  return client;
-}
-
-const bundled = 'webinfer.worker.js (beside the webinfer module)';
-
-/**
- * One worker per SDK location (the module's own, or a baseUrl), shared by every model loaded from it,
- * started on first use.
- */
-export function workerFor(baseUrl: URL | undefined): WorkerClient {
-  const workerUrl = baseUrl === undefined ? bundled : new URL('webinfer.worker.js', baseUrl).href;
-  let client = clients.get(workerUrl);
-  if (client === undefined) {
-    client = startWorker(baseUrl, workerUrl);
-    clients.set(workerUrl, client);
-  }
   return client;
 }
 

@@ -38,6 +38,8 @@ export interface LoadRequest {
   maxRunMs: number | undefined;
   /** A download that makes no progress for this long fails with a LoadError (ms). */
   stallTimeoutMs: number;
+  /** Time one warm single-row run once loaded (`ModelInfo.runMs`), for the page's choice of replicas. */
+  timeRun: boolean;
 }
 
 export interface ModelInfo {
@@ -48,6 +50,13 @@ export interface ModelInfo {
   backendReason: string;
   inputs: TensorInfo[];
   outputs: TensorInfo[];
+  /** The bytes of the model's files (model, weight shards): what each copy of it holds in memory, about. */
+  modelBytes: number;
+  /**
+   * One warm single-row run, in ms, where the load asked (`timeRun`), the backend is not WebGPU and
+   * made-up feeds fit the model (every input dim but dim 0 fixed, and the model accepts them).
+   */
+  runMs?: number;
 }
 
 /**
@@ -80,6 +89,8 @@ export interface ModelStats {
    * included). Unchanged between calls unless something leaks.
    */
   engineTensors?: number;
+  /** A model on several workers (load option `workers`): each replica's own runs and requests. */
+  byWorker?: Array<{ runs: number; requests: number }>;
 }
 
 export type ProgressSink = (progress: LoadProgress) => void;

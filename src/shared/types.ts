@@ -149,8 +149,19 @@ export interface LoadOptions {
    * bundle itself; set it when a bundler moved the SDK's page code elsewhere.
    */
   baseUrl?: string | URL;
-  /** WASM threads; default: up to 4 when the page is cross-origin isolated, else 1. */
+  /**
+   * WASM threads per worker; default: up to 4 when the page is cross-origin isolated, else 1. With
+   * several workers on an isolated page, the cores are shared out: cores / workers each.
+   */
   numThreads?: number;
+  /**
+   * How many workers hold a copy of the model, each running calls in parallel with the others: a
+   * number, or 'auto' (default), which picks more than one only where it pays: WASM or CPU on a page
+   * that is not cross-origin isolated, a model whose single-row run takes at least 0.5 ms, several
+   * cores (see README, Workers). `model.workers` and `model.workersReason` tell what was chosen. The
+   * workers are shared with the page's other models, up to `configure({ maxWorkers })`.
+   */
+  workers?: number | 'auto';
   /**
    * SRI digest(s) the downloaded bytes must match (`'sha256-<base64>'`), checked before the bytes
    * are used or cached. A string covers the model URL itself; a map covers several files (a TF.js

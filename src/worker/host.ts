@@ -19,6 +19,7 @@ import type { loadEngine } from './engines/load-engine.js';
 import { oversizeOutput } from './output-limit.js';
 import { RunWatch, watched } from './run-watch.js';
 import { SharedWork } from './shared-work.js';
+import { timeOneRow } from './time-run.js';
 
 /**
  * How the host starts an engine: load-engine.ts's loadEngine in the worker (main.ts passes it), a fake
@@ -158,16 +159,23 @@ export class Host implements HostApi {
       if (info !== undefined) info.backendReason = change.reason;
       for (const handle of handles) void handle.onBackendChange?.(change);
     };
-    const { engine, choice } = await this.#loadEngine(request, { ...sinks, onBackendChange }, signal);
+    const { engine, choice, modelBytes } = await this.#loadEngine(request, { ...sinks, onBackendChange }, signal);
+    const what = `a run of model ${request.source.kind === 'url' ? request.source.url : '(bytes)'}`;
+    const limits = { watch: this.#watch, what, maxRunMs: request.maxRunMs, deadlines: this.#deadlines };
+    // One GPU device serves every replica: its run time says nothing about what more workers would buy.
+    const runMs =
+      request.timeRun && choice.backend !== 'webgpu'
+        ? await timeOneRow(engine, (run) => this.#watch.around(request.maxRunMs, what, run))
+        : undefined;
     info = {
       engine: request.engine,
       backend: choice.backend,
       backendReason: choice.reason,
       inputs: engine.inputs,
       outputs: engine.outputs,
+      modelBytes,
+      ...(runMs === undefined ? {} : { runMs }),
     };
-    const what = `a run of model ${request.source.kind === 'url' ? request.source.url : '(bytes)'}`;
-    const limits = { watch: this.#watch, what, maxRunMs: request.maxRunMs, deadlines: this.#deadlines };
     return { ...hostModel(engine, request.batch, (run) => watched(run, limits)), info, handles, forget };
   }
 

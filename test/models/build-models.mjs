@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import onnxProto from 'onnx-proto';
-import { MLP, FIXED_SCALE, INT64_THRESHOLD } from './weights.mjs';
+import { MLP, FIXED_SCALE, INT64_THRESHOLD, SLOW_TRIPS } from './weights.mjs';
 
 const { onnx } = onnxProto;
 const T = onnx.TensorProto.DataType;
@@ -17,6 +17,7 @@ const OUT_DIR = join(dirname(fileURLToPath(import.meta.url)), 'out');
 const RAW = {
   [T.FLOAT]: (v) => new Float32Array(v),
   [T.INT64]: (v) => BigInt64Array.from(v, BigInt),
+  [T.BOOL]: (v) => Uint8Array.from(v),
 };
 function tensor(name, dataType, dims, values) {
   const typed = RAW[dataType](values.flat(Infinity));
@@ -197,4 +198,39 @@ save('gather_ids.onnx', {
   ],
 });
 
-console.log(`wrote 11 models to ${OUT_DIR}`);
+// Slow on purpose, at any batch size: a Loop of SLOW_TRIPS steps adding 1 to every value, so that a
+// single-row run takes milliseconds (y = x + SLOW_TRIPS). What `workers: 'auto'` gives replicas to.
+save('slow.onnx', {
+  inputs: [valueInfo('x', T.FLOAT, ['batch', 4])],
+  outputs: [valueInfo('y', T.FLOAT, ['batch', 4])],
+  initializers: [tensor('trips', T.INT64, [], [SLOW_TRIPS]), tensor('go', T.BOOL, [], [1])],
+  nodes: [
+    node(
+      'Loop',
+      ['trips', 'go', 'x'],
+      ['y'],
+      [
+        {
+          name: 'body',
+          type: onnx.AttributeProto.AttributeType.GRAPH,
+          g: {
+            name: 'add_one',
+            input: [
+              valueInfo('i', T.INT64, []),
+              valueInfo('cond_in', T.BOOL, []),
+              valueInfo('v_in', T.FLOAT, ['batch', 4]),
+            ],
+            output: [valueInfo('cond_out', T.BOOL, []), valueInfo('v_out', T.FLOAT, ['batch', 4])],
+            node: [
+              node('Identity', ['cond_in'], ['cond_out']),
+              node('Constant', [], ['step'], [FLOAT_ONE]),
+              node('Add', ['v_in', 'step'], ['v_out']),
+            ],
+          },
+        },
+      ],
+    ),
+  ],
+});
+
+console.log(`wrote 12 models to ${OUT_DIR}`);

@@ -25,3 +25,6 @@ export const FIXED_SCALE = 2.0;
 
 /** int64_bool.onnx: positive = ids > INT64_THRESHOLD (stored as an int64 scalar). */
 export const INT64_THRESHOLD = 0n;
+
+/** slow.onnx adds 1 this many times, one Loop step at a time: y = x + SLOW_TRIPS. */
+export const SLOW_TRIPS = 4000;

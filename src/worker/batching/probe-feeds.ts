@@ -46,16 +46,24 @@ function rowMark(dtype: Dtype, row: number): number | bigint | undefined {
   return dtype === 'int64' || dtype === 'uint64' ? BigInt(row) : row;
 }
 
-function madeUp(template: Tensor, rows: number, next: () => number): Tensor {
-  const dims = [rows, ...template.dims.slice(1)];
+function madeUp(dtype: Dtype, dims: number[], next: () => number): Tensor {
+  const rows = dims[0] ?? 1;
   const rowLength = dims.slice(1).reduce((product, dim) => product * dim, 1);
-  const data = new arrayTypes[template.dtype](rows * rowLength) as TensorData & (number | bigint)[];
-  for (let i = 0; i < data.length; i += 1) data[i] = madeUpValue(template.dtype, next) as never;
+  const data = new arrayTypes[dtype](rows * rowLength) as TensorData & (number | bigint)[];
+  for (let i = 0; i < data.length; i += 1) data[i] = madeUpValue(dtype, next) as never;
   for (let row = 0; row < rows && rowLength > 0; row += 1) {
-    const mark = rowMark(template.dtype, row);
+    const mark = rowMark(dtype, row);
     if (mark !== undefined) data[row * rowLength] = mark as never;
   }
-  return { dtype: template.dtype, dims, data } as Tensor;
+  return { dtype, dims, data } as Tensor;
+}
+
+/** Deterministic made-up feeds of exactly these dtypes and dims. */
+export function madeUpFeeds(shapes: Readonly<Record<string, { dtype: Dtype; dims: number[] }>>): Tensors {
+  const next = generator(0x9e3779b9);
+  const feeds: Tensors = {};
+  for (const [name, { dtype, dims }] of Object.entries(shapes)) feeds[name] = madeUp(dtype, dims, next);
+  return feeds;
 }
 
 /**
@@ -64,9 +72,11 @@ function madeUp(template: Tensor, rows: number, next: () => number): Tensor {
  * both as one batch and as one feeds object per row.
  */
 export function probeFeeds(template: Tensors, rows = probeRows): { batched: Tensors; alone: Tensors[] } {
-  const next = generator(0x9e3779b9);
-  const batched: Tensors = {};
-  for (const [name, tensor] of Object.entries(template)) batched[name] = madeUp(tensor, rows, next);
+  const shapes = Object.entries(template).map(([name, { dtype, dims }]) => [
+    name,
+    { dtype, dims: [rows, ...dims.slice(1)] },
+  ]);
+  const batched = madeUpFeeds(Object.fromEntries(shapes));
   return {
     batched,
     alone: splitRows(

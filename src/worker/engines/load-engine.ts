@@ -37,6 +37,28 @@ function chooseFor(plugin: EnginePlugin, requested: BackendRequest, caps: Capabi
   return chooseBackend(requested, caps, plugin.backends);
 }
 
+/** The sizes of the files a model is made of: what each loaded copy of it holds, about. */
+class FileSizes {
+  readonly #sizes = new Map<string, number>();
+
+  constructor(source: LoadRequest['source']) {
+    if (source.kind !== 'tfjs-artifacts') return;
+    // Weights given in memory never pass through fetchFile.
+    for (const [i, shard] of source.weights.entries()) this.#sizes.set(`shard ${i}`, shard.byteLength);
+  }
+
+  note(file: string, bytes: Uint8Array): Uint8Array {
+    this.#sizes.set(file, bytes.byteLength);
+    return bytes;
+  }
+
+  total(): number {
+    let sum = 0;
+    for (const size of this.#sizes.values()) sum += size;
+    return sum;
+  }
+}
+
 /**
  * Everything a load does in the worker: find the engine, choose the backend, fetch the runtime
  * alongside the model, start the engine (one that moves on to the engine's later backends if its own
@@ -47,7 +69,7 @@ export async function loadEngine(
   request: LoadRequest,
   sinks: LoadSinks,
   signal: AbortSignal,
-): Promise<{ engine: Engine; choice: BackendChoice }> {
+): Promise<{ engine: Engine; choice: BackendChoice; modelBytes: number }> {
   const source = request.source.kind === 'url' ? request.source.url : 'bytes';
   try {
     const plugin = findEngine(request.engine);
@@ -70,6 +92,7 @@ export async function loadEngine(
       await runtime;
       signal.throwIfAborted(); // the caller gave up while the files arrived: start no session
     };
+    const sizes = new FileSizes(request.source);
     const readModel = modelReader(request.source, {
       fileOptions,
       onProgress: sinks.onProgress,
@@ -84,13 +107,18 @@ export async function loadEngine(
       runtimeFiles,
       numThreads,
       stallTimeoutMs,
-      readModel,
-      fetchFile: (url, onFileProgress, fresh) => fetchFile(url, fileOptions(url, onFileProgress), fresh),
+      readModel: (use) => readModel((bytes) => use(sizes.note('model', bytes))),
+      fetchFile: async (url, onFileProgress, fresh) => {
+        const fetched = await fetchFile(url, fileOptions(url, onFileProgress), fresh);
+        sizes.note(url, fetched.bytes);
+        return fetched;
+      },
       onProgress,
     });
     const engine = await engineModule.create(setupFor(choice.backend, sinks.onProgress));
     const startOn = (backend: Backend) => engineModule.create(setupFor(backend, () => undefined));
-    return { engine: withFallback(engine, choice.backend, fallbacks, startOn, sinks.onBackendChange), choice };
+    const served = withFallback(engine, choice.backend, fallbacks, startOn, sinks.onBackendChange);
+    return { engine: served, choice, modelBytes: sizes.total() };
   } catch (error) {
     if (error instanceof WebinferError) throw error;
     throw new LoadError(`could not load model ${source}: ${messageOf(error)}`, { source, cause: error });

@@ -64,7 +64,7 @@ export function fakeLoads(options: { gated?: boolean } = {}) {
         signal.addEventListener('abort', () => reject(signal.reason), { once: true }),
       );
     }
-    return { engine, choice: { backend: 'wasm', reason: 'a fake engine' } };
+    return { engine, choice: { backend: 'wasm', reason: 'a fake engine' }, modelBytes: 0 };
   };
   return { loadEngine, loads };
 }
@@ -81,6 +81,7 @@ export function loadRequest(loadId: number, overrides: Partial<LoadRequest> = {}
     cache: true,
     maxRunMs: undefined,
     stallTimeoutMs: 30_000,
+    timeRun: false,
     ...overrides,
   };
 }

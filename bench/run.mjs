@@ -29,8 +29,8 @@ const launchOptions = {
   args: chromiumArgs,
 };
 const reps = quick
-  ? { p1: { mlp: 60, cls: 30 }, p2: { mlp: 3, wide: 3, cls: 2 }, p3: 3, p4: 4, p5: 2, p6: 60, p8: 3 }
-  : { p1: { mlp: 400, cls: 150 }, p2: { mlp: 9, wide: 7, cls: 5 }, p3: 7, p4: 10, p5: 5, p6: 300, p8: 9 };
+  ? { p1: { mlp: 60, cls: 30 }, p2: { mlp: 3, wide: 3, cls: 2 }, p3: 3, p4: 4, p5: 2, p6: 60, p7: 3, p8: 3 }
+  : { p1: { mlp: 400, cls: 150 }, p2: { mlp: 9, wide: 7, cls: 5 }, p3: 7, p4: 10, p5: 5, p6: 300, p7: 7, p8: 9 };
 
 const began = Date.now();
 const log = (text) => console.log(`bench [${((Date.now() - began) / 1000).toFixed(0)} s] ${text}`);
@@ -81,6 +81,45 @@ async function inPage(results) {
     if (wants('p6')) {
       log('P6: TF.js liveness, sequential single-row calls, webinfer vs TF.js direct in a worker');
       results.p6 = await call('p6', { numThreads, reps: reps.p6 });
+    }
+  } finally {
+    await browser.close();
+  }
+}
+
+/**
+ * P7 in its own pages: a plain page (no COOP/COEP, so one thread per worker), 1 worker vs 2; and an
+ * isolated page, where threads compete with workers for the same cores.
+ */
+async function multiCore(results) {
+  const browser = await chromium.launch(launchOptions);
+  const pages = {
+    plain: [
+      { name: '1 worker', workers: 1 },
+      { name: '2 workers', workers: 2 },
+    ],
+    isolated: [
+      { name: '1 worker x 1 thread', workers: 1, numThreads: 1 },
+      { name: '1 worker x 2 threads', workers: 1, numThreads: 2 },
+      { name: '2 workers x 1 thread', workers: 2, numThreads: 1 },
+      { name: '2 workers x 2 threads', workers: 2, numThreads: 2 },
+    ],
+  };
+  results.p7 = {};
+  try {
+    for (const [kind, configs] of Object.entries(pages)) {
+      for (const model of ['cls', 'wide']) {
+        log(`P7 ${model}, ${kind} page: 256 concurrent calls, ${configs.map((c) => c.name).join(' / ')}`);
+        const page = await browser.newPage();
+        watch(page);
+        await page.goto(`${base.replace('/coi/', kind === 'plain' ? '/plain/' : '/coi/')}index.html?${sdk}`);
+        await page.waitForFunction(() => window.bench !== undefined);
+        results.p7[`${model}.${kind}`] = await page.evaluate(
+          (options) => window.bench.p7(options),
+          { model, rounds: reps.p7, configs },
+        );
+        await page.close();
+      }
     }
   } finally {
     await browser.close();
@@ -144,6 +183,7 @@ const results = {
 };
 try {
   await inPage(results);
+  if (wants('p7')) await multiCore(results);
   if (wants('p5')) await warmStart(results);
 } finally {
   server.close();

@@ -108,6 +108,26 @@ export function summarize(results) {
         `n=${results.p6.reps} ${where(results.p6.conditions)}`,
     );
   }
+  for (const [key, p7] of Object.entries(results.p7 ?? {})) {
+    const c = p7.conditions;
+    const rates = Object.entries(p7.configs).map(([name, config]) => `${name} ${f(config.perSecond, 0)}/s`);
+    const auto = `'auto' chose ${p7.auto.workers} (${p7.auto.reason})`;
+    const page = `[wasm, ${c.isolated ? 'cross-origin isolated' : 'not isolated'}, ${c.cores} cores, ${c.total} calls]`;
+    if (!c.isolated) {
+      const ratio = p7.configs['2 workers'].perSecond / p7.configs['1 worker'].perSecond;
+      const ok = ratio >= 1.7;
+      targets[`p7.${key}`] = { ok, target: '>= 1.7x', ratio };
+      lines.push(
+        `P7 ${key}: 2 workers/1 worker ${f(ratio)}x throughput, target >= 1.7x ${verdict(ok)} | ${rates.join(', ')}; ` +
+          `${auto}; rounds=${p7.rounds} ${page}`,
+      );
+    } else {
+      const best = Object.entries(p7.configs).reduce((a, b) => (b[1].perSecond > a[1].perSecond ? b : a));
+      lines.push(
+        `P7 ${key}: pool vs threads, no target; fastest: ${best[0]} | ${rates.join(', ')}; ${auto}; rounds=${p7.rounds} ${page}`,
+      );
+    }
+  }
   for (const [key, p8] of Object.entries(results.p8 ?? {})) {
     const ratio = p8.p99Ms.median / p8.p50Ms.median;
     lines.push(

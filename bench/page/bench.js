@@ -376,3 +376,58 @@ export async function p8({ model = 'mlp', total = 256, rounds = 7 } = {}) {
     p99Ms: summarize(p99),
   };
 }
+
+/**
+ * One webinfer model per configuration, each from its own instance of the SDK module (a distinct
+ * import URL): its own pool, so that configurations never share a worker or a thread count.
+ * @param {string} key @param {{ name: string, workers: number | 'auto', numThreads?: number }} config
+ */
+async function configured(key, config) {
+  const model = /** @type {import('./models.js').BenchModel} */ (models[key]);
+  const sdk = await import(`${webinferUrl}?config=${config.name}`);
+  sdk.configure({ maxWorkers: 8 });
+  const options = { backend: 'wasm', workers: config.workers };
+  const loaded = await sdk.load(model.url, config.numThreads === undefined ? options : { ...options, numThreads: config.numThreads });
+  const base = sampleInput(elementCount(model.dims));
+  const input = loaded.inputs[0].name;
+  /** @type {import('../lib/measure.js').Runner} */
+  const runner = {
+    name: config.name,
+    prepare: () => ({ [input]: { dtype: 'float32', dims: model.dims, data: base.slice() } }),
+    call: (feeds) => loaded.predict(feeds),
+  };
+  return { model: loaded, runner };
+}
+
+/**
+ * P7: throughput of `total` concurrent single-sample predicts on 1 or more workers (and, on an
+ * isolated page, threads), every configuration interleaved round by round; and what `workers: 'auto'`
+ * chooses here.
+ * @param {{ model?: string, total?: number, rounds?: number, configs: { name: string, workers: number, numThreads?: number }[] }} options
+ */
+export async function p7({ model = 'cls', total = 256, rounds = 7, configs }) {
+  const sides = await Promise.all(configs.map((config) => configured(model, config)));
+  const ms = await interleavedThroughput(
+    sides.map(({ runner }) => ({ runner, concurrency: total })),
+    { total, rounds, warmup: 1 },
+  );
+  // 'auto' may decide on the first call (a model whose shapes cannot be made up): make one, and wait.
+  const auto = await configured(model, { name: 'auto', workers: 'auto' });
+  await auto.runner.call(auto.runner.prepare());
+  for (let waited = 0; auto.model.workersReason.includes('until the first call') && waited < 5000; waited += 50) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return {
+    model: models[model]?.name,
+    conditions: { backend: 'wasm', isolated: self.crossOriginIsolated, cores: navigator.hardwareConcurrency, total },
+    rounds,
+    configs: Object.fromEntries(
+      sides.map(({ model: loaded }, i) => {
+        const config = /** @type {(typeof configs)[number]} */ (configs[i]);
+        const times = summarize(ms[config.name] ?? []);
+        return [config.name, { ...config, placed: loaded.workers, ms: times, perSecond: round(perSecond(total, times.median)) }];
+      }),
+    ),
+    auto: { workers: auto.model.workers, reason: auto.model.workersReason },
+  };
+}

@@ -22,7 +22,7 @@ export interface WorkerChoice {
 }
 
 /** Below this, a single-row run costs less than the messages a second worker adds (see README, Workers). */
-export const minRunMsForReplicas = 0.5;
+export const minRunMsForReplicas = 1;
 /** The weights all replicas of one model may hold together. */
 export const replicaBytesBudget = 512 * 2 ** 20;
 

@@ -6,7 +6,7 @@ import { requestPersistence } from './cache.js';
 import { integrityByUrl } from './integrity-option.js';
 import { batchSettings, checkLoadOptions, resolveBaseUrl } from './load-options.js';
 import { hasUserinfo, redactSecrets } from '../shared/redact.js';
-import { Model } from './model.js';
+import { type DecideWorkers, Model } from './model.js';
 import { sendableBuffer } from '../shared/transfer.js';
 import type { LoadRequest, ModelBytesOrUrl, ProgressSink, WarningSink } from '../shared/protocol.js';
 import { artifactsFromHandler, describeTfjsArtifacts, isTfjsArtifacts, isTfjsLoadHandler } from './tfjs-artifacts.js';
@@ -107,7 +107,7 @@ export async function load<Outputs extends DtypesOf<Outputs> = DtypeMap>(
           return place(pool, client, request, [], reloadOptions(options), undefined, proxy(warn));
         }
       : undefined;
-  return new Model<Outputs>(replicas.placements, reload, replicas.reason);
+  return new Model<Outputs>(replicas.placements, reload, replicas);
 }
 
 /** A reload happens on its own, later: no caller's signal or deadline applies, only the listener. */
@@ -126,7 +126,7 @@ async function placeReplicas(
   request: Omit<LoadRequest, 'loadId'>,
   { workers = 'auto', numThreads }: LoadOptions,
   { first, more }: { first: PlaceOn; more: PlaceOn },
-): Promise<{ placements: Placement[]; reason: string }> {
+): Promise<{ placements: Placement[]; reason: string; later?: DecideWorkers }> {
   const cores = navigator.hardwareConcurrency ?? 1;
   const { maxWorkers } = poolSettings;
   const fromBytes = request.source.kind !== 'url';
@@ -143,9 +143,15 @@ async function placeReplicas(
     (asked !== undefined && asked > 1 && crossOriginIsolated ? Math.max(1, Math.floor(cores / asked)) : undefined);
   const base = { ...request, numThreads: threads };
   const head = await first(pool.acquire(1)[0] as WorkerClient, { ...base, timeRun });
+  const facts = { ...head.info, crossOriginIsolated, cores, maxWorkers, fromBytes };
+  if (asked === undefined && timeRun && head.info.runMs === undefined && head.info.backend !== 'webgpu') {
+    // Made-up feeds did not fit (a symbolic dim past dim 0): the first call's shapes will.
+    const later = (runMs: number | undefined) => autoWorkers({ ...facts, runMs });
+    return { placements: [head], reason: '1 worker until the first call, whose shapes time a run', later };
+  }
   const choice =
     asked === undefined
-      ? autoWorkers({ ...head.info, crossOriginIsolated, cores, maxWorkers, fromBytes, runMs: head.info.runMs })
+      ? autoWorkers({ ...facts, runMs: head.info.runMs })
       : { count: asked, reason: askedReason(workers as number, asked) };
   if (choice.count === 1) return { placements: [head], reason: choice.reason };
   const clients = pool.acquire(choice.count - 1, new Set([head.client]));

@@ -1,9 +1,19 @@
 import { checkCallOptions } from './call-options.js';
 import { abortedError, cancellable, type CallOptions } from './cancellation.js';
 import { DisposedError, InputError, WorkerCrashedError } from '../shared/errors.js';
-import type { ModelInfo, ModelStats } from '../shared/protocol.js';
+import type { WorkerChoice } from './auto-workers.js';
+import type { ModelInfo, ModelStats, RowShapes } from '../shared/protocol.js';
 import { Replica, type Placement } from './replica.js';
-import type { Backend, DtypeMap, DtypesOf, EngineKind, TensorInfo, Tensors, TensorsOf } from '../shared/types.js';
+import type {
+  Backend,
+  DtypeMap,
+  DtypesOf,
+  EngineKind,
+  Tensor,
+  TensorInfo,
+  Tensors,
+  TensorsOf,
+} from '../shared/types.js';
 import { validateFeeds } from './validate.js';
 import type { WorkerClient } from './worker-client.js';
 
@@ -12,6 +22,9 @@ import type { WorkerClient } from './worker-client.js';
  * undefined when it cannot be (a model given as bytes).
  */
 export type Reload = ((avoid: ReadonlySet<WorkerClient>) => Promise<Placement>) | undefined;
+
+/** Decides `workers: 'auto'` from a single-row run time measured later (undefined: not measurable). */
+export type DecideWorkers = (runMs: number | undefined) => WorkerChoice;
 
 type Call = 'predict' | 'predictBatch';
 
@@ -66,14 +79,17 @@ export class Model<Outputs extends DtypesOf<Outputs> = DtypeMap> {
   readonly #replicas: Replica[];
   readonly #reload: Reload;
   readonly #reviving = new Map<Replica, Promise<Replica>>();
-  readonly #workersReason: string;
+  #workersReason: string;
+  /** 'auto' still to decide, from the run time on the first call's shapes (see placeReplicas). */
+  #decideLater: DecideWorkers | undefined;
   #disposed = false;
 
   /** @internal Made by `load()`. */
-  constructor(placements: readonly Placement[], reload: Reload, workersReason: string) {
+  constructor(placements: readonly Placement[], reload: Reload, workers: { reason: string; later?: DecideWorkers }) {
     this.#replicas = placements.map((placement) => new Replica(placement));
     this.#reload = reload;
-    this.#workersReason = workersReason;
+    this.#workersReason = workers.reason;
+    this.#decideLater = workers.later;
   }
 
   get #info(): ModelInfo {
@@ -187,8 +203,45 @@ export class Model<Outputs extends DtypesOf<Outputs> = DtypeMap> {
     if (options.signal?.aborted) throw abortedError(what, options.signal);
     // The common path stays synchronous up to postMessage: the caller's buffers leave at once.
     const replica = this.#pick();
-    if (replica !== undefined) return replica.send(what, checked, options);
+    if (replica !== undefined) {
+      const sent = replica.send(what, checked, options);
+      if (this.#decideLater !== undefined) this.#growFor(checked[0] as Tensors, this.#decideLater);
+      return sent;
+    }
     return cancellable(what, this.#live(), options, () => undefined).then((live) => live.send(what, checked, options));
+  }
+
+  /**
+   * Decides 'auto' from one row of the first call's shapes, timed in the worker after that call, and
+   * adds the replicas it asks for; until then the model serves from one.
+   */
+  #growFor(feeds: Tensors, decide: DecideWorkers): void {
+    this.#decideLater = undefined;
+    const shapes: RowShapes = {};
+    for (const { name, shape } of this.inputs) {
+      const { dtype, dims } = feeds[name] as Tensor;
+      shapes[name] = {
+        dtype,
+        dims: shape.length === 0 || typeof shape[0] === 'number' ? [...dims] : [1, ...dims.slice(1)],
+      };
+    }
+    void this.#grow(decide, shapes);
+  }
+
+  async #grow(decide: DecideWorkers, shapes: RowShapes): Promise<void> {
+    const runMs = await (this.#replicas[0] as Replica).timeRun(shapes).catch(() => undefined);
+    const choice = decide(runMs);
+    while (this.#replicas.length < choice.count && !this.#disposed && this.#reload !== undefined) {
+      const avoid = new Set(this.#replicas.map((replica) => replica.placement.client));
+      const placement = await this.#reload(avoid).catch(() => undefined);
+      if (placement === undefined) break;
+      const replica = new Replica(placement);
+      if (this.#disposed) return void replica.dispose().catch(() => undefined);
+      this.#replicas.push(replica);
+    }
+    // Said once the replicas are up, so that a reason naming N workers means N serve.
+    const placed = this.#replicas.length;
+    this.#workersReason = placed < choice.count ? `${placed} of ${choice.reason}: no more could be placed` : choice.reason;
   }
 
   /** The live replica with the fewest rows in flight; dead ones start being replaced meanwhile. */

@@ -1,6 +1,6 @@
 import { transfer } from 'comlink';
 import { cancellable, type CallOptions } from './cancellation.js';
-import type { ModelInfo, ModelStats } from '../shared/protocol.js';
+import type { ModelInfo, ModelStats, RowShapes } from '../shared/protocol.js';
 import { Outbox } from './outbox.js';
 import { canMoveBuffers, moveBuffers, prepareTransfer } from '../shared/transfer.js';
 import type { Tensors } from '../shared/types.js';
@@ -84,6 +84,12 @@ export class Replica {
       else void client.host.cancel(info.id, callId).catch(() => undefined);
     };
     return cancellable(what, call, options, cancel);
+  }
+
+  /** One warm single-row run on made-up feeds of these shapes, in ms (see HostApi.timeRun). */
+  timeRun(shapes: RowShapes): Promise<number | undefined> {
+    const { client, info } = this.placement;
+    return viaWorker(client, client.host.timeRun(info.id, shapes));
   }
 
   stats(): Promise<ModelStats> {

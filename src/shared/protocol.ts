@@ -5,6 +5,7 @@ import type {
   BackendChange,
   BackendRequest,
   CacheMode,
+  Dtype,
   EngineKind,
   LoadProgress,
   LoadWarning,
@@ -74,6 +75,9 @@ export interface BatchingStatus {
   reason: string;
 }
 
+/** Inputs' dtypes and dims for made-up feeds of one row: what `HostApi.timeRun` times. */
+export type RowShapes = Record<string, { dtype: Dtype; dims: number[] }>;
+
 /** Counters of one model's engine runs: runs < requests means calls were coalesced. */
 export interface ModelStats {
   /** Engine runs so far (a run retried request by request counts each retry; probe runs do not count). */
@@ -136,6 +140,11 @@ export interface HostApi {
   predict(modelId: number, calls: PredictCall[], byRun?: boolean): Promise<PredictOutcome[]>;
   /** Connects the port that answers calls run by run (`predict`'s `byRun`): an OutcomeSink's arguments. */
   replyOn(port: MessagePort): void;
+  /**
+   * Times one warm single-row run on made-up feeds of these shapes (ms), between the model's other
+   * runs; undefined if the model rejects them. Not counted in stats.
+   */
+  timeRun(modelId: number, shapes: RowShapes): Promise<number | undefined>;
   /** Drops a call's requests that are still queued (they reject with AbortError). */
   cancel(modelId: number, callId: number): void;
   /** Connects the page's watchdog, which ends a worker whose run overstays its deadline. */

@@ -157,7 +157,7 @@ export interface LoadOptions {
   /**
    * How many workers hold a copy of the model, each running calls in parallel with the others: a
    * number, or 'auto' (default), which picks more than one only where it pays: WASM or CPU on a page
-   * that is not cross-origin isolated, a model whose single-row run takes at least 0.5 ms, several
+   * that is not cross-origin isolated, a model whose single-row run takes at least 1 ms, several
    * cores (see README, Workers). `model.workers` and `model.workersReason` tell what was chosen. The
    * workers are shared with the page's other models, up to `configure({ maxWorkers })`.
    */

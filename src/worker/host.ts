@@ -10,6 +10,7 @@ import type {
   PredictCall,
   PredictOutcome,
   ProgressSink,
+  RowShapes,
   WarningSink,
 } from '../shared/protocol.js';
 import { prepareTransfer } from '../shared/transfer.js';
@@ -19,7 +20,8 @@ import type { loadEngine } from './engines/load-engine.js';
 import { oversizeOutput } from './output-limit.js';
 import { RunWatch, watched } from './run-watch.js';
 import { SharedWork } from './shared-work.js';
-import { timeOneRow } from './time-run.js';
+import { madeUpFeeds } from './batching/probe-feeds.js';
+import { fastestRun, oneRowShapes, timeOf } from './time-run.js';
 
 /**
  * How the host starts an engine: load-engine.ts's loadEngine in the worker (main.ts passes it), a fake
@@ -163,10 +165,13 @@ export class Host implements HostApi {
     const what = `a run of model ${request.source.kind === 'url' ? request.source.url : '(bytes)'}`;
     const limits = { watch: this.#watch, what, maxRunMs: request.maxRunMs, deadlines: this.#deadlines };
     // One GPU device serves every replica: its run time says nothing about what more workers would buy.
+    const shapes = request.timeRun && choice.backend !== 'webgpu' ? oneRowShapes(engine.inputs) : undefined;
     const runMs =
-      request.timeRun && choice.backend !== 'webgpu'
-        ? await timeOneRow(engine, (run) => this.#watch.around(request.maxRunMs, what, run))
-        : undefined;
+      shapes === undefined
+        ? undefined
+        : await fastestRun(() =>
+            timeOf(() => this.#watch.around(request.maxRunMs, what, () => engine.run(madeUpFeeds(shapes)))),
+          );
     info = {
       engine: request.engine,
       backend: choice.backend,
@@ -198,6 +203,11 @@ export class Host implements HostApi {
     const buffers = new Set<ArrayBuffer>();
     const outcomes = (await Promise.allSettled(running)).map((settled) => outcomeOf(settled, buffers));
     return transfer(outcomes, [...buffers]);
+  }
+
+  timeRun(modelId: number, shapes: RowShapes): Promise<number | undefined> {
+    const { model } = this.#handle(modelId);
+    return fastestRun(() => model.timeAlone(madeUpFeeds(shapes)));
   }
 
   cancel(modelId: number, callId: number): void {

@@ -1,11 +1,10 @@
-import type { Dtype, Tensors } from '../shared/types.js';
-import { madeUpFeeds } from './batching/probe-feeds.js';
-import type { Engine } from './engines/engine.js';
+import type { RowShapes } from '../shared/protocol.js';
+import type { TensorInfo } from '../shared/types.js';
 
 /** Each input's shape for one row (a symbolic dim 0 taken as 1); undefined if another dim is symbolic. */
-function oneRowShapes(engine: Engine): Record<string, { dtype: Dtype; dims: number[] }> | undefined {
-  const shapes: Record<string, { dtype: Dtype; dims: number[] }> = {};
-  for (const { name, dtype, shape } of engine.inputs) {
+export function oneRowShapes(inputs: readonly TensorInfo[]): RowShapes | undefined {
+  const shapes: RowShapes = {};
+  for (const { name, dtype, shape } of inputs) {
     const dims = shape.map((dim, i) => (i === 0 && typeof dim !== 'number' ? 1 : dim));
     if (!dims.every((dim): dim is number => typeof dim === 'number' && dim > 0)) return undefined;
     shapes[name] = { dtype, dims };
@@ -14,27 +13,21 @@ function oneRowShapes(engine: Engine): Record<string, { dtype: Dtype; dims: numb
 }
 
 /**
- * How long one warm single-row run of `engine` takes (ms), on made-up feeds: the best of two after a
- * warm-up run. Undefined when feeds cannot be made up or the model rejects them: a guess is no
- * measurement. `around` wraps each run (the host's watchdog).
+ * The fastest of two warm runs (ms), after a warm-up run; `runOnce` runs once and says how long the
+ * engine took. Undefined when a run fails (made-up feeds the model rejects): a guess is no measurement.
  */
-export async function timeOneRow(
-  engine: Engine,
-  around: (run: () => Promise<Tensors>) => Promise<Tensors>,
-): Promise<number | undefined> {
-  const shapes = oneRowShapes(engine);
-  if (shapes === undefined) return undefined;
-  const feeds = madeUpFeeds(shapes);
+export async function fastestRun(runOnce: () => Promise<number>): Promise<number | undefined> {
   try {
-    await around(() => engine.run(feeds));
-    let best = Infinity;
-    for (let i = 0; i < 2; i += 1) {
-      const started = performance.now();
-      await around(() => engine.run(feeds));
-      best = Math.min(best, performance.now() - started);
-    }
-    return best;
+    await runOnce();
+    return Math.min(await runOnce(), await runOnce());
   } catch {
     return undefined;
   }
+}
+
+/** Times `run` (ms). */
+export async function timeOf(run: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await run();
+  return performance.now() - started;
 }

@@ -138,25 +138,43 @@ test("workers: 'auto' gives a slow model one worker per core only on WASM in a p
   sdk,
 }) => {
   const outcome = await sdk.page.evaluate(async (backend) => {
+    const x = () => ({ dtype: 'float32' as const, dims: [1, 4], data: new Float32Array([1, 2, 3, 4]) });
     const slow = await window.webinfer.load('../models/out/slow.onnx', { backend });
     const fast = await window.webinfer.load('../models/out/mlp.onnx', { backend });
-    const x = { dtype: 'float32' as const, dims: [1, 4], data: new Float32Array([1, 2, 3, 4]) };
-    const y = await slow.predict({ x });
+    // Its width is symbolic: the run can be timed only on the first call's shapes.
+    const anyWidth = await window.webinfer.load('../models/out/slow_any_width.onnx', { backend });
+    const before = { workers: anyWidth.workers, reason: anyWidth.workersReason };
+    const ys = await Promise.all([slow.predict({ x: x() }), anyWidth.predict({ x: x() })]);
+    for (let waited = 0; anyWidth.workersReason.includes('until the first call') && waited < 10_000; waited += 50) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const again = await anyWidth.predict({ x: x() });
     return {
       cores: navigator.hardwareConcurrency,
-      slow: { workers: slow.workers, reason: slow.workersReason, y: Array.from(y.y!.data as Float32Array) },
+      ys: [...ys, again].map((out) => Array.from(out.y!.data as Float32Array)),
+      slow: { workers: slow.workers, reason: slow.workersReason },
       fast: { workers: fast.workers, reason: fast.workersReason },
+      anyWidth: { before, workers: anyWidth.workers, reason: anyWidth.workersReason },
     };
   }, sdk.setup.backend);
-  expect(outcome.slow.y).toEqual([1, 2, 3, 4].map((v) => v + SLOW_TRIPS));
+  const y = [1, 2, 3, 4].map((v) => v + SLOW_TRIPS);
+  expect(outcome.ys).toEqual([y, y, y]);
   if (sdk.setup.expectBackend === 'webgpu') {
     expect(outcome.slow).toMatchObject({ workers: 1, reason: expect.stringContaining('WebGPU') });
+    expect(outcome.anyWidth).toMatchObject({ workers: 1, reason: expect.stringContaining('WebGPU') });
   } else if (sdk.setup.isolated) {
     expect(outcome.slow).toMatchObject({ workers: 1, reason: expect.stringContaining('cross-origin isolated') });
+    expect(outcome.anyWidth).toMatchObject({ workers: 1, reason: expect.stringContaining('cross-origin isolated') });
   } else {
     const cores = Math.min(outcome.cores, 8);
+    const why = cores > 1 ? /a single-row run takes \d+(\.\d+)? ms/ : /core/;
     expect(outcome.slow.workers).toBe(cores);
-    expect(outcome.slow.reason).toMatch(cores > 1 ? /a single-row run takes \d+(\.\d+)? ms/ : /core/);
+    expect(outcome.slow.reason).toMatch(why);
     expect(outcome.fast).toMatchObject({ workers: 1, reason: expect.stringContaining('too short') });
+    if (cores > 1) {
+      expect(outcome.anyWidth.before).toEqual({ workers: 1, reason: expect.stringContaining('until the first call') });
+    }
+    expect(outcome.anyWidth.workers).toBe(cores);
+    expect(outcome.anyWidth.reason).toMatch(why);
   }
 });

@@ -200,37 +200,42 @@ save('gather_ids.onnx', {
 
 // Slow on purpose, at any batch size: a Loop of SLOW_TRIPS steps adding 1 to every value, so that a
 // single-row run takes milliseconds (y = x + SLOW_TRIPS). What `workers: 'auto'` gives replicas to.
-save('slow.onnx', {
-  inputs: [valueInfo('x', T.FLOAT, ['batch', 4])],
-  outputs: [valueInfo('y', T.FLOAT, ['batch', 4])],
-  initializers: [tensor('trips', T.INT64, [], [SLOW_TRIPS]), tensor('go', T.BOOL, [], [1])],
-  nodes: [
-    node(
-      'Loop',
-      ['trips', 'go', 'x'],
-      ['y'],
-      [
-        {
-          name: 'body',
-          type: onnx.AttributeProto.AttributeType.GRAPH,
-          g: {
-            name: 'add_one',
-            input: [
-              valueInfo('i', T.INT64, []),
-              valueInfo('cond_in', T.BOOL, []),
-              valueInfo('v_in', T.FLOAT, ['batch', 4]),
-            ],
-            output: [valueInfo('cond_out', T.BOOL, []), valueInfo('v_out', T.FLOAT, ['batch', 4])],
-            node: [
-              node('Identity', ['cond_in'], ['cond_out']),
-              node('Constant', [], ['step'], [FLOAT_ONE]),
-              node('Add', ['v_in', 'step'], ['v_out']),
-            ],
+function slow(file, width) {
+  save(file, {
+    inputs: [valueInfo('x', T.FLOAT, ['batch', width])],
+    outputs: [valueInfo('y', T.FLOAT, ['batch', width])],
+    initializers: [tensor('trips', T.INT64, [], [SLOW_TRIPS]), tensor('go', T.BOOL, [], [1])],
+    nodes: [
+      node(
+        'Loop',
+        ['trips', 'go', 'x'],
+        ['y'],
+        [
+          {
+            name: 'body',
+            type: onnx.AttributeProto.AttributeType.GRAPH,
+            g: {
+              name: 'add_one',
+              input: [
+                valueInfo('i', T.INT64, []),
+                valueInfo('cond_in', T.BOOL, []),
+                valueInfo('v_in', T.FLOAT, ['batch', width]),
+              ],
+              output: [valueInfo('cond_out', T.BOOL, []), valueInfo('v_out', T.FLOAT, ['batch', width])],
+              node: [
+                node('Identity', ['cond_in'], ['cond_out']),
+                node('Constant', [], ['step'], [FLOAT_ONE]),
+                node('Add', ['v_in', 'step'], ['v_out']),
+              ],
+            },
           },
-        },
-      ],
-    ),
-  ],
-});
+        ],
+      ),
+    ],
+  });
+}
+slow('slow.onnx', 4);
+// The same with a symbolic width: no one-row feeds can be made up from its declared shape.
+slow('slow_any_width.onnx', 'width');
 
-console.log(`wrote 12 models to ${OUT_DIR}`);
+console.log(`wrote 13 models to ${OUT_DIR}`);

@@ -94,4 +94,18 @@ describe('hostModel', () => {
     expect(engine.runs).toBe(1);
     expect(model.stats).toMatchObject({ runs: 1, largestRun: 2, batching: { coalesces: true } });
   });
+
+  it('times a run of made-up feeds alone, never coalesced with the callers’ runs, and leaves it out of the stats', async () => {
+    const engine = fakeEngine(negate);
+    const model = hostModel(engine, { ...batch, dim0: 'trust' });
+    const calls = [1, 2, 3].map((v) => model.batcher.push(feeds([v, v]), 'call'));
+    const timed = model.timeAlone(feeds([7, 7]));
+    const later = [4, 5].map((v) => model.batcher.push(feeds([v, v]), 'call'));
+    const results = await Promise.all([...calls, ...later]);
+    expect(await timed).toBeGreaterThanOrEqual(0);
+    expect(results.map(values)).toEqual([1, 2, 3, 4, 5].map((v) => [-v, -v]));
+    // The five calls share a run; the timed feeds never join it, and their run is not counted.
+    expect(engine.runs).toBe(2);
+    expect(model.stats).toMatchObject({ runs: 1, requests: 5, largestRun: 5 });
+  });
 });

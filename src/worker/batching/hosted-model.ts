@@ -6,12 +6,15 @@ import { declaredBatching, probeBatching } from './batch-safety.js';
 import { BatchTuner } from './batch-tuner.js';
 import { Batcher, type RunBatch } from './batcher.js';
 import type { Engine } from '../engines/engine.js';
+import { timeOf } from '../time-run.js';
 
 /** A loaded engine with its queue of requests and its counters. */
 export interface BatchedModel {
   engine: Engine;
   batcher: Batcher<Tensors, Tensors>;
   stats: ModelStats;
+  /** Runs `feeds` alone, in turn with the callers' runs, uncounted; resolves with the engine's time (ms). */
+  timeAlone(feeds: Tensors): Promise<number>;
 }
 
 type Run = RunBatch<Tensors, Tensors>;
@@ -39,6 +42,8 @@ export function hostModel(
   let mayCoalesce = declared.probe || declared.status.coalesces;
   let verdict: Promise<boolean> | undefined = declared.probe ? undefined : Promise.resolve(declared.status.coalesces);
   const tuner = new BatchTuner(batch.maxSize);
+  /** Feeds queued by timeAlone, and then their engine time. */
+  const alone = new WeakMap<Tensors, number | undefined>();
 
   // The probe runs inside a batcher run, so it never overlaps a caller's run on the engine.
   const rowsIndependent = (template: Tensors): Promise<boolean> =>
@@ -71,7 +76,12 @@ export function hostModel(
   };
 
   const run = async (requests: Tensors[]): Promise<Tensors[]> => {
-    if (requests.length === 1) return [await timed(requests, requests[0] as Tensors)];
+    const [first] = requests as [Tensors, ...Tensors[]];
+    if (alone.has(first)) {
+      alone.set(first, await timeOf(() => engine.run(first)));
+      return [{}];
+    }
+    if (requests.length === 1) return [await timed(requests, first)];
     if (await rowsIndependent(requests[0] as Tensors)) return runTogether(requests);
     const results: Tensors[] = [];
     for (const request of requests) results.push(await timed([request], request));
@@ -81,8 +91,13 @@ export function hostModel(
   const batcher = new Batcher(wrap(run), {
     ...batch,
     sizeOf: rowsOf,
-    keyOf: (feeds) => (mayCoalesce ? batchKey(feeds) : null),
+    keyOf: (feeds) => (mayCoalesce && !alone.has(feeds) ? batchKey(feeds) : null),
     limit: (headRows) => tuner.limit(headRows),
   });
-  return { engine, batcher, stats };
+  const timeAlone = async (feeds: Tensors): Promise<number> => {
+    alone.set(feeds, undefined);
+    await batcher.push(feeds);
+    return alone.get(feeds) as number;
+  };
+  return { engine, batcher, stats, timeAlone };
 }

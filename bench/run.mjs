@@ -3,7 +3,7 @@
 // metric and writes bench/results.json. Environment:
 //   BENCH_THREADS=n   WASM threads for every side (default 1: the machine has 2 cores, and the page's
 //                     main-thread ORT cannot block on threads)
-//   BENCH_ONLY=p1,p5  run only these metrics;   BENCH_QUICK=1  fewer repetitions (for development)
+//   BENCH_ONLY=p1,p5  run only these metrics (p1-p8, p2 includes the ceiling, liveness);   BENCH_QUICK=1  fewer repetitions (for development)
 //   BENCH_SDK=folder  bench another build of the SDK (a folder under bench/, e.g. a candidate change)
 //   CHROMIUM_PATH     the browser (default /usr/bin/chromium);   BENCH_PORT (default 4175)
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,11 +26,12 @@ const wants = (metric) => only === undefined || only.includes(metric);
 const launchOptions = {
   executablePath: chromiumPath,
   headless: true,
-  args: chromiumArgs,
+  // Eager: measureUserAgentSpecificMemory answers at once instead of after the next GC (up to 20 s).
+  args: [...chromiumArgs, '--js-flags=--expose-gc'],
 };
 const reps = quick
-  ? { p1: { mlp: 60, cls: 30 }, p2: { mlp: 3, wide: 3, cls: 2 }, p3: 3, p4: 4, p5: 2, p6: 60, p7: 3, p8: 3 }
-  : { p1: { mlp: 400, cls: 150 }, p2: { mlp: 9, wide: 7, cls: 5 }, p3: 7, p4: 10, p5: 5, p6: 300, p7: 7, p8: 9 };
+  ? { p1: { mlp: 60, cls: 30 }, p2: { mlp: 3, wide: 3, cls: 2 }, p3: 3, p4: 4, p5: 2, liveness: 60, p7: 3, p8: 3 }
+  : { p1: { mlp: 400, cls: 150 }, p2: { mlp: 9, wide: 7, cls: 5 }, p3: 7, p4: 10, p5: 5, liveness: 300, p7: 7, p8: 9 };
 
 const began = Date.now();
 const log = (text) => console.log(`bench [${((Date.now() - began) / 1000).toFixed(0)} s] ${text}`);
@@ -39,7 +40,7 @@ const watch = (page) => {
   page.on('console', (message) => message.type() === 'error' && console.error(`[console] ${message.text()}`));
 };
 
-/** P1-P4 and P6 in one page: every comparison side by side, interleaved. */
+/** P1-P4, P8 and liveness in one page: every comparison side by side, interleaved. */
 async function inPage(results) {
   const browser = await chromium.launch(launchOptions);
   try {
@@ -79,8 +80,12 @@ async function inPage(results) {
       }
     }
     if (wants('p6')) {
-      log('P6: TF.js liveness, sequential single-row calls, webinfer vs TF.js direct in a worker');
-      results.p6 = await call('p6', { numThreads, reps: reps.p6 });
+      log('P6: memory of the runtime, of a model, and of a second replica (measureUserAgentSpecificMemory)');
+      results.p6 = await call('p6', {});
+    }
+    if (wants('liveness')) {
+      log('liveness: TF.js model, sequential single-row calls, webinfer vs TF.js direct in a worker');
+      results.liveness = await call('liveness', { numThreads, reps: reps.liveness });
     }
   } finally {
     await browser.close();
@@ -114,10 +119,11 @@ async function multiCore(results) {
         watch(page);
         await page.goto(`${base.replace('/coi/', kind === 'plain' ? '/plain/' : '/coi/')}index.html?${sdk}`);
         await page.waitForFunction(() => window.bench !== undefined);
-        results.p7[`${model}.${kind}`] = await page.evaluate(
-          (options) => window.bench.p7(options),
-          { model, rounds: reps.p7, configs },
-        );
+        results.p7[`${model}.${kind}`] = await page.evaluate((options) => window.bench.p7(options), {
+          model,
+          rounds: reps.p7,
+          configs,
+        });
         await page.close();
       }
     }

@@ -9,7 +9,8 @@ import { interleavedLatency, interleavedThroughput, perSecond } from '../lib/mea
 import { median, quantile, round, summarize } from '../lib/stats.js';
 import { elementCount, models, ortFolder, ortModuleUrl, sampleInput, webinferUrl } from './models.js';
 
-export { p6 } from './tfjs-latency.js';
+export { liveness } from './tfjs-latency.js';
+export { p6 } from './memory.js';
 
 /** @type {{ numThreads: number, webinfer: any, ortMain: any, ortProxy: any }} */
 const env = { numThreads: 1, webinfer: undefined, ortMain: undefined, ortProxy: undefined };
@@ -387,7 +388,10 @@ async function configured(key, config) {
   const sdk = await import(`${webinferUrl}?config=${config.name}`);
   sdk.configure({ maxWorkers: 8 });
   const options = { backend: 'wasm', workers: config.workers };
-  const loaded = await sdk.load(model.url, config.numThreads === undefined ? options : { ...options, numThreads: config.numThreads });
+  const loaded = await sdk.load(
+    model.url,
+    config.numThreads === undefined ? options : { ...options, numThreads: config.numThreads },
+  );
   const base = sampleInput(elementCount(model.dims));
   const input = loaded.inputs[0].name;
   /** @type {import('../lib/measure.js').Runner} */
@@ -425,7 +429,10 @@ export async function p7({ model = 'cls', total = 256, rounds = 7, configs }) {
       sides.map(({ model: loaded }, i) => {
         const config = /** @type {(typeof configs)[number]} */ (configs[i]);
         const times = summarize(ms[config.name] ?? []);
-        return [config.name, { ...config, placed: loaded.workers, ms: times, perSecond: round(perSecond(total, times.median)) }];
+        return [
+          config.name,
+          { ...config, placed: loaded.workers, ms: times, perSecond: round(perSecond(total, times.median)) },
+        ];
       }),
     ),
     auto: { workers: auto.model.workers, reason: auto.model.workersReason },

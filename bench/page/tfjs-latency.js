@@ -1,4 +1,4 @@
-// P6: per-call latency of a TF.js graph model (the human liveness model, 1 row) through webinfer vs
+// Liveness (formerly P6; P6 is now memory): per-call latency of a TF.js graph model (the human liveness model, 1 row) through webinfer vs
 // TF.js called directly in a worker by hand-written postMessage: the SDK's overhead on TF.js, as P1
 // measures it on ONNX. A figure to watch, with no target (it moved here from a browser spec that
 // could only assert it was above zero).
@@ -28,7 +28,7 @@ async function directRunner(numThreads) {
 }
 
 /** @param {{ numThreads?: number, reps?: number, warmup?: number }} options */
-export async function p6({ numThreads = 1, reps = 300, warmup = 20 } = {}) {
+export async function liveness({ numThreads = 1, reps = 300, warmup = 20 } = {}) {
   const webinfer = await import(webinferUrl);
   const model = await webinfer.load(modelUrl, { backend: 'wasm', numThreads });
   const input = model.inputs[0].name;

@@ -241,7 +241,8 @@ export class Model<Outputs extends DtypesOf<Outputs> = DtypeMap> {
     }
     // Said once the replicas are up, so that a reason naming N workers means N serve.
     const placed = this.#replicas.length;
-    this.#workersReason = placed < choice.count ? `${placed} of ${choice.reason}: no more could be placed` : choice.reason;
+    this.#workersReason =
+      placed < choice.count ? `${placed} of ${choice.reason}: no more could be placed` : choice.reason;
   }
 
   /** The live replica with the fewest rows in flight; dead ones start being replaced meanwhile. */

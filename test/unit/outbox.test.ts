@@ -75,7 +75,7 @@ describe('Outbox', () => {
   });
 
   it('resolves each call of a message as soon as its own outcome arrives, not when the last one does', async () => {
-    let finishLastRun = () => undefined as void;
+    let finishLastRun: () => void = () => undefined;
     const lastRun = new Promise<void>((done) => (finishLastRun = done));
     const send: SendCalls = async (calls, _transfer, onOutcomes) => {
       const [first, ...rest] = calls as [PredictCall, ...PredictCall[]];

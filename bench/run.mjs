@@ -27,7 +27,7 @@ const launchOptions = {
   executablePath: chromiumPath,
   headless: true,
   // Eager: measureUserAgentSpecificMemory answers at once instead of after the next GC (up to 20 s).
-  args: [...chromiumArgs, '--js-flags=--expose-gc'],
+  args: chromiumArgs,
 };
 const reps = quick
   ? { p1: { mlp: 60, cls: 30 }, p2: { mlp: 3, wide: 3, cls: 2 }, p3: 3, p4: 4, p5: 2, liveness: 60, p7: 3, p8: 3 }
@@ -46,7 +46,7 @@ async function inPage(results) {
   try {
     const page = await browser.newPage();
     watch(page);
-    await page.goto(`${base}index.html?${sdk}`);
+    await page.goto(`${base}index.html?${sdk}&cache=${process.env.BENCH_CACHE ?? ''}`);
     await page.waitForFunction(() => window.bench !== undefined);
     results.page = await page.evaluate((numThreads) => window.bench.setup({ numThreads }), numThreads);
     const call = (name, options) => page.evaluate(([name, options]) => window.bench[name](options), [name, options]);

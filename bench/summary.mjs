@@ -115,7 +115,8 @@ export function summarize(results) {
         `${f(p6.secondReplica.total / (p6.modelBytes + p6.runtime.total))}x (model + runtime), target <= 1.3x model ` +
         `${mb(p6.modelBytes)} + runtime ${mb(p6.runtime.total)} = ${mb(budget)} ${verdict(ok)} | the model on an existing ` +
         `worker ${mb(p6.perModel.total)} (${f(p6.perModel.total / p6.modelBytes)}x its file; page side ${mb(p6.perModel.page)}); ` +
-        `the runtime alone (worker + tiny model) ${mb(p6.runtime.total)} ${where(p6.conditions)}`,
+        `the runtime alone (worker + tiny model) ${mb(p6.runtime.total)}; raw onnxruntime-web in a worker with the ` +
+        `model ${mb(p6.rawWorker.total)} ${where(p6.conditions)}`,
     );
   }
   if (results.liveness) {

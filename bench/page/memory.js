@@ -1,7 +1,8 @@
 // P6: memory per loaded model and per replica, as the browser counts it
 // (performance.measureUserAgentSpecificMemory, cross-origin isolated pages only), against the model
 // file's size. The page side should hold no copy of the model: its share must not grow with it.
-import { models, webinferUrl } from './models.js';
+import { RawOrt } from '../lib/raw-ort.js';
+import { models, ortFolder, ortModuleUrl, webinferUrl } from './models.js';
 
 /**
  * The browser's memory measurement, split by who holds it: the page (Window) and the SDK's workers
@@ -25,14 +26,18 @@ const delta = (a, b) => ({ total: b.total - a.total, page: b.page - a.page, work
 /**
  * Steps: nothing loaded; a tiny model on one worker (the runtime's own cost); the OCR recognizer
  * added on that worker (the model's cost); then the recognizer on two workers (a second replica
- * brings a worker of its own: runtime + model).
+ * brings a worker of its own: runtime + model); and raw onnxruntime-web in a worker with the model.
  */
 export async function p6({ model = 'rec' } = {}) {
   const sdk = await import(`${webinferUrl}?memory`);
   sdk.configure({ maxWorkers: 8, idleWorkerMs: 0 });
   const bench = /** @type {import('./models.js').BenchModel} */ (models[model]);
   const bytes = Number((await fetch(bench.url, { method: 'HEAD' })).headers.get('content-length'));
-  const options = { backend: 'wasm', numThreads: 1 };
+  const options = {
+    backend: 'wasm',
+    numThreads: 1,
+    cache: new URLSearchParams(location.search).get('cache') !== 'false',
+  };
   const start = await measure();
   const tiny = await sdk.load(/** @type {any} */ (models.mlp).url, { ...options, workers: 1 });
   const withRuntime = await measure();
@@ -46,6 +51,12 @@ export async function p6({ model = 'rec' } = {}) {
   const secondReplica = delta(withModel, withTwo);
   await two.dispose();
   await tiny.dispose();
+  // The raw runtime for comparison: onnxruntime-web in a worker of its own, with the same model.
+  await new Promise((resolve) => setTimeout(resolve, 500)); // the SDK's idle workers end
+  const beforeRaw = await measure();
+  const raw = await new RawOrt().init({ ortUrl: ortModuleUrl, wasmPaths: ortFolder, numThreads: 1, model: bench.url });
+  const rawWorker = delta(beforeRaw, await measure());
+  await raw.dispose();
   return {
     model: bench.name,
     modelBytes: bytes,
@@ -54,5 +65,6 @@ export async function p6({ model = 'rec' } = {}) {
     runtime,
     perModel,
     secondReplica,
+    rawWorker,
   };
 }

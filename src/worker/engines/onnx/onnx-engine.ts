@@ -61,6 +61,12 @@ function oneAtATime<T>(work: () => Promise<T>): Promise<T> {
   return result;
 }
 
+/** Frees the bytes of a compiled wasm binary, whoever still holds the buffer: it is left detached. */
+function releaseBinary(binary: ArrayBufferLike | Uint8Array | undefined): void {
+  const buffer = binary instanceof Uint8Array ? binary.buffer : binary;
+  if (buffer instanceof ArrayBuffer && buffer.byteLength > 0) structuredClone(buffer, { transfer: [buffer] });
+}
+
 /** Reads the model through `setup.readModel`, so that it is cached only once a session has parsed it. */
 export function create(setup: EngineSetup): Promise<Engine> {
   return setup.readModel((model) => createSession(setup, model));
@@ -96,7 +102,9 @@ async function createSession(setup: EngineSetup, model: Uint8Array): Promise<Eng
     }
     throw new LoadError(`could not load ONNX model ${source} on ${backend}: ${what}`, { source, backend, cause });
   } finally {
-    // The runtime is compiled by now (or failed for good): do not keep its binary alive.
+    // The runtime is compiled by now (or failed for good): do not keep its binary alive. The runtime's
+    // glue keeps its own reference for the worker's life (14 MB): detach the bytes under it.
+    releaseBinary(ort.env.wasm.wasmBinary);
     delete ort.env.wasm.wasmBinary;
   }
   const inputs = describeValues(session.inputMetadata, source);

@@ -64,3 +64,18 @@ export function throughputChart(host: HTMLElement, data: uPlot.AlignedData): uPl
     host,
   );
 }
+
+export function workersChart(host: HTMLElement, data: uPlot.AlignedData): uPlot {
+  return new uPlot(
+    {
+      title: 'Throughput against workers (256 calls in flight)',
+      width: width(host),
+      height: 240,
+      scales: { x: { time: false } },
+      axes: [{ label: 'workers (load option workers)', incrs: [1] }, { label: 'calls / s' }],
+      series: [{ label: 'workers' }, { label: 'webinfer', stroke: colours.webinfer, width: 2, points: { show: true } }],
+    },
+    data,
+    host,
+  );
+}

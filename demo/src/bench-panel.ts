@@ -4,9 +4,10 @@
 import { interleavedLatency, perSecond, pooled, type Runner } from '../../bench/lib/measure.js';
 import { RawOrt } from '../../bench/lib/raw-ort.js';
 import { median } from '../../bench/lib/stats.js';
-import { histogram, latencyChart, throughputChart } from './bench-charts.js';
+import { histogram, latencyChart, throughputChart, workersChart } from './bench-charts.js';
 import './bench-panel.css';
 import { importWebinfer, type Model } from './sdk.js';
+import { workerSweep } from './worker-sweep.js';
 
 type Backend = 'wasm' | 'webgpu';
 const concurrencies = [1, 2, 4, 8, 16, 32, 64, 128, 256];
@@ -96,7 +97,9 @@ export function mountBenchPanel(host: HTMLElement, modelUrl: string, dims: numbe
   const summary = html('p', { class: 'bench-summary', id: 'bench-summary' });
   const latencyHost = html('div', { class: 'bench-chart' });
   const throughputHost = html('div', { class: 'bench-chart' });
-  host.append(controls, summary, latencyHost, throughputHost);
+  const workersHost = html('div', { class: 'bench-chart' });
+  const workersSummary = html('p', { class: 'bench-summary', id: 'bench-workers-summary' });
+  host.append(controls, summary, latencyHost, throughputHost, workersHost, workersSummary);
   void hasRealGpu().then(
     (gpu) => gpu !== null && select.append(html('option', { value: 'webgpu' }, `WebGPU (${gpu})`)),
   );
@@ -104,9 +107,9 @@ export function mountBenchPanel(host: HTMLElement, modelUrl: string, dims: numbe
   button.addEventListener('click', () => {
     button.disabled = true;
     select.disabled = true;
-    latencyHost.replaceChildren();
-    throughputHost.replaceChildren();
+    for (const chart of [latencyHost, throughputHost, workersHost]) chart.replaceChildren();
     summary.textContent = '';
+    workersSummary.textContent = '';
     void run(select.value as Backend)
       .catch(
         (error: unknown) => (status.textContent = `Error: ${error instanceof Error ? error.message : String(error)}`),
@@ -153,9 +156,12 @@ export function mountBenchPanel(host: HTMLElement, modelUrl: string, dims: numbe
       summary.textContent =
         `${p1} P2 throughput at ${concurrencies[last]} in flight: webinfer ${(webinferRate[last] ?? 0).toFixed(0)}/s, ` +
         `raw ${(rawRate[last] ?? 0).toFixed(0)}/s; raw one at a time ${(rawRate[0] ?? 0).toFixed(0)}/s.`;
-      status.textContent = `done (${backend})`;
     } finally {
       await sides.dispose();
     }
+    const sweep = await workerSweep(modelUrl, dims, backend, (text) => (status.textContent = text));
+    workersChart(workersHost, [sweep.workers, sweep.perSecond]);
+    workersSummary.textContent = sweep.verdict;
+    status.textContent = `done (${backend})`;
   }
 }

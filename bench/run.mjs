@@ -3,7 +3,7 @@
 // metric and writes bench/results.json. Environment:
 //   BENCH_THREADS=n   WASM threads for every side (default 1: the machine has 2 cores, and the page's
 //                     main-thread ORT cannot block on threads)
-//   BENCH_ONLY=p1,p5  run only these metrics (p1-p8, p2 includes the ceiling, liveness);   BENCH_QUICK=1  fewer repetitions (for development)
+//   BENCH_ONLY=p1,p5  run only these metrics (p1-p8, p2 includes the ceiling, hotpath, liveness);   BENCH_QUICK=1  fewer repetitions (for development)
 //   BENCH_SDK=folder  bench another build of the SDK (a folder under bench/, e.g. a candidate change)
 //   CHROMIUM_PATH     the browser (default /usr/bin/chromium);   BENCH_PORT (default 4175)
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -56,6 +56,10 @@ async function inPage(results) {
         log(`P1 ${model}: sequential single-sample calls, webinfer / raw / proxy / main interleaved`);
         results.p1[model] = await call('p1', { model, reps: reps.p1[model] });
       }
+    }
+    if (wants('hotpath')) {
+      log('hot path: sequential single-row calls on the tiny MLP, layer by layer');
+      results.hotPath = await call('hotPath', { reps: reps.p1.mlp });
     }
     if (wants('p2')) {
       results.p2 = {};

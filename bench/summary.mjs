@@ -24,6 +24,20 @@ export function summarize(results) {
         `proxy ${ms(p1.ms.proxy.median)}, main ${ms(p1.ms.main.median)}; n=${p1.reps} ${where(p1.conditions)}`,
     );
   }
+  if (results.hotPath) {
+    const h = results.hotPath;
+    const m = (side) => h.ms[side].median;
+    const webinferOverRaw = m('webinfer') - m('raw');
+    const comlink = m('comlink') - m('postMessage');
+    const sync = h.webinferSyncMs.median;
+    lines.push(
+      `hot path mlp: webinfer - raw ${ms(webinferOverRaw)} per call, no target (P1 has it) | layers: predict()'s ` +
+        `synchronous part (checks, transfer list, outbox) ${ms(sync)}; Comlink over a bare postMessage round trip ` +
+        `${ms(comlink)}; the rest (page promises, worker host and batcher, reply) ${ms(webinferOverRaw - comlink - sync)}; ` +
+        `medians: postMessage ${ms(m('postMessage'))}, comlink ${ms(m('comlink'))}, raw ${ms(m('raw'))} (run ` +
+        `${ms(h.rawRunMs.median)}), webinfer ${ms(m('webinfer'))}; n=${h.reps} ${where(h.conditions)}`,
+    );
+  }
   for (const [key, p2] of Object.entries(results.p2 ?? {})) {
     const s = p2.perSecond;
     const vsRaw = s.webinfer / s.raw;

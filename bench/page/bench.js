@@ -11,6 +11,7 @@ import { elementCount, models, ortFolder, ortModuleUrl, sampleInput, webinferUrl
 
 export { liveness } from './tfjs-latency.js';
 export { p6 } from './memory.js';
+export { hotPath } from './hot-path.js';
 
 /** @type {{ numThreads: number, webinfer: any, ortMain: any, ortProxy: any }} */
 const env = { numThreads: 1, webinfer: undefined, ortMain: undefined, ortProxy: undefined };

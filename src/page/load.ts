@@ -77,7 +77,7 @@ export async function load<Outputs extends DtypesOf<Outputs> = DtypeMap>(
     engine: inferEngine(bytesOrUrl, options.engine),
     backend: options.backend ?? 'auto',
     batch: batchSettings(options.batch),
-    numThreads: options.numThreads,
+    numThreads: options.numThreads ?? sharedThreads(options.workers),
     integrity: integrityByUrl(options.integrity, bytesOrUrl.kind === 'url' ? bytesOrUrl.url : undefined),
     cache: options.cache ?? true,
     maxRunMs: options.maxRunMs,
@@ -124,7 +124,7 @@ type PlaceOn = (client: WorkerClient, request: Omit<LoadRequest, 'loadId'>) => P
 async function placeReplicas(
   pool: WorkerPool,
   request: Omit<LoadRequest, 'loadId'>,
-  { workers = 'auto', numThreads }: LoadOptions,
+  { workers = 'auto' }: LoadOptions,
   { first, more }: { first: PlaceOn; more: PlaceOn },
 ): Promise<{ placements: Placement[]; reason: string; later?: DecideWorkers }> {
   const cores = navigator.hardwareConcurrency ?? 1;
@@ -137,12 +137,9 @@ async function placeReplicas(
     Math.min(cores, maxWorkers) > 1 &&
     request.backend !== 'webgpu';
   const asked = workers === 'auto' ? undefined : Math.min(workers, maxWorkers);
-  // Threads and replicas draw on the same cores: N replicas share them.
-  const threads =
-    numThreads ??
-    (asked !== undefined && asked > 1 && crossOriginIsolated ? Math.max(1, Math.floor(cores / asked)) : undefined);
-  const base = { ...request, numThreads: threads };
-  const head = await first(pool.acquire(1)[0] as WorkerClient, { ...base, timeRun });
+  // A model given as bytes goes to the first worker; the others each get a copy of a spare.
+  const spare = fromBytes && asked !== undefined && asked > 1 ? structuredClone(request.source) : request.source;
+  const head = await first(pool.acquire(1)[0] as WorkerClient, { ...request, timeRun });
   const facts = { ...head.info, crossOriginIsolated, cores, maxWorkers, fromBytes };
   if (asked === undefined && timeRun && head.info.runMs === undefined && head.info.backend !== 'webgpu') {
     // Made-up feeds did not fit (a symbolic dim past dim 0): the first call's shapes will.
@@ -155,7 +152,7 @@ async function placeReplicas(
       : { count: asked, reason: askedReason(workers as number, asked) };
   if (choice.count === 1) return { placements: [head], reason: choice.reason };
   const clients = pool.acquire(choice.count - 1, new Set([head.client]));
-  const rest = await Promise.allSettled(clients.map((client) => more(client, { ...base, timeRun: false })));
+  const rest = await Promise.allSettled(clients.map((client) => more(client, { ...request, source: spare })));
   const placed = [head, ...rest.flatMap((settled) => (settled.status === 'fulfilled' ? [settled.value] : []))];
   const failed = rest.find((settled) => settled.status === 'rejected');
   if (failed !== undefined) {
@@ -163,6 +160,16 @@ async function placeReplicas(
     throw failed.reason;
   }
   return { placements: placed, reason: choice.reason };
+}
+
+/**
+ * Threads and replicas draw on the same cores: on an isolated page, N workers get cores / N threads
+ * each. Otherwise the worker's default (up to 4 threads when isolated, else 1).
+ */
+function sharedThreads(workers: LoadOptions['workers']): number | undefined {
+  if (typeof workers !== 'number' || workers < 2 || !crossOriginIsolated) return undefined;
+  const count = Math.min(workers, poolSettings.maxWorkers);
+  return count < 2 ? undefined : Math.max(1, Math.floor((navigator.hardwareConcurrency ?? 1) / count));
 }
 
 function askedReason(asked: number, count: number): string {

@@ -102,6 +102,35 @@ test('dispose frees every replica: its workers end once idle, and later calls re
   expect(sdkWorkers(sdk.page)).toHaveLength(0);
 });
 
+test('a model given as bytes on 2 workers: each worker gets its copy, and both serve', async ({ sdk }) => {
+  const rows = Array.from({ length: 64 }, (_, i) => featuresFor(300 + i));
+  const outcome = await sdk.page.evaluate(
+    async ({ rows, backend }) => {
+      window.webinfer.configure({ maxWorkers: 2 });
+      const bytes = await (await fetch('../models/out/mlp.onnx')).arrayBuffer();
+      const model = await window.webinfer.load(bytes, { backend, workers: 2 });
+      const results = await Promise.all(
+        rows.map((row) =>
+          model
+            .predict({ features: { dtype: 'float32', dims: [1, 8], data: new Float32Array(row) } })
+            .then((out) => Array.from(out.probs!.data as Float32Array)),
+        ),
+      );
+      return {
+        detached: bytes.byteLength === 0,
+        workers: model.workers,
+        results,
+        byWorker: (await model.stats()).byWorker,
+      };
+    },
+    { rows, backend: sdk.setup.backend },
+  );
+  expect(outcome.detached).toBe(true);
+  expect(outcome.workers).toBe(2);
+  outcome.results.forEach((probs, i) => expect(maxAbsDiff(probs, mlp(rows[i]!).probs)).toBeLessThan(1e-4));
+  for (const replica of outcome.byWorker!) expect(replica.requests).toBeGreaterThan(0);
+});
+
 test('five models of two workers each share a pool capped at 2, and all serve', async ({ sdk }) => {
   const rows = [0, 1, 2, 3, 4].map((i) => featuresFor(100 + i));
   const outcome = await sdk.page.evaluate(

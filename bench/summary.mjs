@@ -143,7 +143,9 @@ export function summarize(results) {
   }
   for (const [key, p7] of Object.entries(results.p7 ?? {})) {
     const c = p7.conditions;
-    const rates = Object.entries(p7.configs).map(([name, config]) => `${name} ${f(config.perSecond, 0)}/s`);
+    const rates = Object.entries(p7.configs).map(
+      ([name, config]) => `${name} ${f(config.perSecond, 0)}/s (one call alone ${ms(config.aloneMs.median)})`,
+    );
     const auto = `'auto' chose ${p7.auto.workers} (${p7.auto.reason})`;
     const page = `[wasm, ${c.isolated ? 'cross-origin isolated' : 'not isolated'}, ${c.cores} cores, ${c.total} calls]`;
     if (!c.isolated) {

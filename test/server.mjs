@@ -20,7 +20,8 @@ import { createServer } from 'node:http';
 import { extname, join, normalize, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
-const served = ['dist/', 'test/pages/', 'test/models/out/', 'test/fixtures/', 'bench/'];
+// Comlink's own build: the bench's hot-path figures time a bare Comlink round trip beside webinfer's.
+const served = ['dist/', 'test/pages/', 'test/models/out/', 'test/fixtures/', 'bench/', 'node_modules/comlink/dist/'];
 const types = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript',

@@ -416,6 +416,11 @@ export async function p7({ model = 'cls', total = 256, rounds = 7, configs }) {
     sides.map(({ runner }) => ({ runner, concurrency: total })),
     { total, rounds, warmup: 1 },
   );
+  // Threads cut the latency of one call; replicas do not: the other side of the trade.
+  const latency = await interleavedLatency(
+    sides.map(({ runner }) => runner),
+    { reps: rounds * 5, warmup: 5 },
+  );
   // 'auto' may decide on the first call (a model whose shapes cannot be made up): make one, and wait.
   const auto = await configured(model, { name: 'auto', workers: 'auto' });
   await auto.runner.call(auto.runner.prepare());
@@ -430,9 +435,16 @@ export async function p7({ model = 'cls', total = 256, rounds = 7, configs }) {
       sides.map(({ model: loaded }, i) => {
         const config = /** @type {(typeof configs)[number]} */ (configs[i]);
         const times = summarize(ms[config.name] ?? []);
+        const alone = summarize(latency[config.name]?.ms ?? []);
         return [
           config.name,
-          { ...config, placed: loaded.workers, ms: times, perSecond: round(perSecond(total, times.median)) },
+          {
+            ...config,
+            placed: loaded.workers,
+            ms: times,
+            perSecond: round(perSecond(total, times.median)),
+            aloneMs: alone,
+          },
         ];
       }),
     ),

@@ -4,18 +4,9 @@ import { DisposedError, InputError, WorkerCrashedError } from '../shared/errors.
 import type { WorkerChoice } from './auto-workers.js';
 import type { ModelInfo, ModelStats, RowShapes } from '../shared/protocol.js';
 import { Replica, type Placement } from './replica.js';
-import type {
-  Backend,
-  DtypeMap,
-  DtypesOf,
-  EngineKind,
-  Tensor,
-  TensorInfo,
-  Tensors,
-  TensorsOf,
-} from '../shared/types.js';
+import type { Backend, DtypeMap, DtypesOf, EngineKind, TensorInfo, Tensors, TensorsOf } from '../shared/types.js';
 import { validateFeeds } from './validate.js';
-import type { WorkerClient } from './worker-client.js';
+import { viaWorker, type WorkerClient } from './worker-client.js';
 
 /**
  * Loads the model again into a fresh worker, one not in `avoid` (those hosting its other replicas);
@@ -187,7 +178,7 @@ export class Model<Outputs extends DtypesOf<Outputs> = DtypeMap> {
   loseDeviceForTesting(replica = 0): Promise<void> {
     allowTestHook('loseDeviceForTesting');
     const { client, info } = this.#replica(replica).placement;
-    return client.host.loseDeviceForTesting(info.id);
+    return viaWorker(client, client.host.loseDeviceForTesting(info.id));
   }
 
   #replica(index: number): Replica {
@@ -219,7 +210,10 @@ export class Model<Outputs extends DtypesOf<Outputs> = DtypeMap> {
     this.#decideLater = undefined;
     const shapes: RowShapes = {};
     for (const { name, shape } of this.inputs) {
-      const { dtype, dims } = feeds[name] as Tensor;
+      const tensor = feeds[name];
+      // An input left out: no shapes to time, so one worker it stays.
+      if (tensor === undefined) return void (this.#workersReason = decide(undefined).reason);
+      const { dtype, dims } = tensor;
       shapes[name] = {
         dtype,
         dims: shape.length === 0 || typeof shape[0] === 'number' ? [...dims] : [1, ...dims.slice(1)],

@@ -212,7 +212,10 @@ export class Model<Outputs extends DtypesOf<Outputs> = DtypeMap> {
     for (const { name, shape } of this.inputs) {
       const tensor = feeds[name];
       // An input left out: no shapes to time, so one worker it stays.
-      if (tensor === undefined) return void (this.#workersReason = decide(undefined).reason);
+      if (tensor === undefined) {
+        this.#workersReason = decide(undefined).reason;
+        return;
+      }
       const { dtype, dims } = tensor;
       shapes[name] = {
         dtype,

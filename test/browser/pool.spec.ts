@@ -207,3 +207,72 @@ test("workers: 'auto' gives a slow model one worker per core only on WASM in a p
     expect(outcome.anyWidth.reason).toMatch(why);
   }
 });
+
+test('on 2 workers, aborted calls reject with AbortError on whichever replica holds them; the others resolve', async ({
+  sdk,
+}) => {
+  const rows = Array.from({ length: 40 }, (_, i) => featuresFor(700 + i));
+  const outcome = await sdk.page.evaluate(
+    async ({ rows, long, backend }) => {
+      window.webinfer.configure({ maxWorkers: 2 });
+      const model = await window.webinfer.load('../models/out/mlp.onnx', { backend, workers: 2 });
+      const feeds = (n: number, data = new Float32Array(n * 8)) => ({
+        features: { dtype: 'float32' as const, dims: [n, 8], data },
+      });
+      // A long run on each replica, so that the calls below queue on both.
+      const longCalls = [model.predict(feeds(long)), model.predict(feeds(long))];
+      const controllers = rows.map(() => new AbortController());
+      const calls = rows.map((row, i) =>
+        model
+          .predict(feeds(1, new Float32Array(row)), { signal: controllers[i]!.signal })
+          .then((out) => Array.from(out.probs!.data as Float32Array), window.harness.error),
+      );
+      // Once sent (they wait in each worker's queue behind its long run), every third gives up: calls
+      // alternate between the replicas, so each replica loses some and keeps some.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      controllers.forEach((controller, i) => i % 3 === 0 && controller.abort(new Error(`caller ${i} gave up`)));
+      await Promise.all(longCalls);
+      return { results: await Promise.all(calls), byWorker: (await model.stats()).byWorker };
+    },
+    { rows, long: sdk.setup.expectBackend === 'webgpu' ? 20_000 : 400_000, backend: sdk.setup.backend },
+  );
+  outcome.results.forEach((result, i) => {
+    if (i % 3 === 0) expect(result).toMatchObject({ name: 'AbortError' });
+    else expect(maxAbsDiff(result as number[], mlp(rows[i]!).probs)).toBeLessThan(1e-4);
+  });
+  // Both replicas ran a long call and some of the calls that were not aborted.
+  for (const replica of outcome.byWorker!) expect(replica.requests).toBeGreaterThan(1);
+});
+
+test('on 2 workers, a replica whose GPU device is lost moves to WASM alone; the model keeps serving on both', async ({
+  sdk,
+}) => {
+  test.skip(sdk.setup.expectBackend !== 'webgpu', 'needs a model on WebGPU');
+  const rows = Array.from({ length: 20 }, (_, i) => featuresFor(900 + i));
+  const outcome = await sdk.page.evaluate(
+    async ({ rows, backend }) => {
+      window.webinfer.configure({ maxWorkers: 2 });
+      const changes: string[] = [];
+      const model = await window.webinfer.load('../models/out/mlp.onnx', {
+        backend,
+        workers: 2,
+        onBackendChange: (change) => changes.push(`${change.from}->${change.to}`),
+      });
+      await model.loseDeviceForTesting(1);
+      const results = await Promise.all(
+        rows.map((row) =>
+          model
+            .predict({ features: { dtype: 'float32', dims: [1, 8], data: new Float32Array(row) } })
+            .then((out) => Array.from(out.probs!.data as Float32Array)),
+        ),
+      );
+      while (changes.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+      return { changes, backend: model.backend, results, byWorker: (await model.stats()).byWorker };
+    },
+    { rows, backend: sdk.setup.backend },
+  );
+  expect(outcome.changes).toEqual(['webgpu->wasm']);
+  expect(outcome.backend).toBe('webgpu'); // replica 0 kept its device
+  outcome.results.forEach((probs, i) => expect(maxAbsDiff(probs, mlp(rows[i]!).probs)).toBeLessThan(1e-4));
+  for (const replica of outcome.byWorker!) expect(replica.requests).toBeGreaterThan(0);
+});

@@ -153,8 +153,11 @@ export interface HostApi {
   holdLock(name: string): Promise<void>;
   /** @internal Test hook: makes the worker close itself, as if the browser had killed it. */
   crashForTesting(): void;
-  /** @internal Test hook: destroys the GPU device of a WebGPU model, as a driver reset would. */
-  loseDeviceForTesting(modelId: number): void;
+  /**
+   * @internal Test hook: destroys the GPU device of a WebGPU model, as a driver reset would; resolves
+   * once the model has heard of the loss.
+   */
+  loseDeviceForTesting(modelId: number): Promise<void>;
   stats(modelId: number): ModelStats;
   dispose(modelId: number): Promise<void>;
 }

@@ -231,8 +231,12 @@ export class Host implements HostApi {
     });
   }
 
-  loseDeviceForTesting(modelId: number): void {
-    this.#handle(modelId).model.engine.device?.loseForTesting();
+  async loseDeviceForTesting(modelId: number): Promise<void> {
+    const device = this.#handle(modelId).model.engine.device;
+    device?.loseForTesting();
+    // Answer once the loss is known (the failover has heard it first): a run started between the
+    // device's destruction and its lost event could wait on the dead device for ever.
+    await device?.lost;
   }
 
   crashForTesting(): void {

@@ -1,5 +1,5 @@
 import { messageOf } from '../../shared/errors.js';
-import type { Backend, BackendChange, Tensors } from '../../shared/types.js';
+import type { Backend, BackendChange } from '../../shared/types.js';
 import { backendLabel } from './backends.js';
 import type { Engine } from './engine.js';
 
@@ -35,31 +35,14 @@ export function withFallback(
     });
     return switching;
   };
-  // A run under way when the device goes may never settle (its readback waits on a dead queue): the
-  // loss abandons it, and the run is replayed on the fallback like a failed one.
-  const abandon = new Set<(reason: string) => void>();
-  primary.device?.lost
-    .then((reason) => {
-      for (const stop of abandon) stop(reason);
-      return demote(reason);
-    })
-    .catch(() => undefined);
-  const runOnPrimary = (feeds: Tensors): Promise<Tensors> =>
-    new Promise((resolve, reject) => {
-      const stop = (reason: string) => reject(new Error(`the device was lost during the run: ${reason}`));
-      abandon.add(stop);
-      primary
-        .run(feeds)
-        .then(resolve, reject)
-        .finally(() => abandon.delete(stop));
-    });
+  primary.device?.lost.then((reason) => demote(reason)).catch(() => undefined);
   return {
     inputs: primary.inputs,
     outputs: primary.outputs,
     async run(feeds) {
       if (switching !== undefined) return (await switching).run(feeds);
       try {
-        return await (primary.device === undefined ? primary.run(feeds) : runOnPrimary(feeds));
+        return await primary.run(feeds);
       } catch (error) {
         const message = messageOf(error);
         return (await demote(`a ${backendLabel(backend)} run failed (${message})`)).run(feeds);

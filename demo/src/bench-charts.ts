@@ -4,7 +4,28 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 
 const colours = { webinfer: '#2563eb', raw: '#c2410c' } as const;
-const width = (host: HTMLElement): number => Math.max(280, Math.min(host.clientWidth || 700, 720));
+const width = (host: HTMLElement): number => Math.max(240, Math.min(host.clientWidth || 700, 720));
+const height = 240;
+// The legend names the series; live values under the cursor read "--" until one hovers, and a
+// touch screen never hovers.
+const legend = { live: false };
+
+/** The resize watch of the chart in each host: a new chart there replaces it. */
+const watches = new WeakMap<HTMLElement, ResizeObserver>();
+
+/** Draws `options` into `host`, and redraws at the host's width whenever the page is resized. */
+function chart(
+  host: HTMLElement,
+  options: Omit<uPlot.Options, 'width' | 'height' | 'legend'>,
+  data: uPlot.AlignedData,
+): uPlot {
+  const plot = new uPlot({ ...options, width: width(host), height, legend }, data, host);
+  watches.get(host)?.disconnect();
+  const watch = new ResizeObserver(() => plot.setSize({ width: width(host), height }));
+  watch.observe(host);
+  watches.set(host, watch);
+  return plot;
+}
 
 /** Counts of each side's latencies in shared bins between their 1st and 99th percentiles. */
 export function histogram(webinfer: readonly number[], raw: readonly number[], bins = 30): uPlot.AlignedData {
@@ -28,11 +49,10 @@ export function latencyChart(host: HTMLElement, data: uPlot.AlignedData): uPlot 
   // uPlot types its path builders as optional; the full build (the one bundled) has them.
   const bars = (align: -1 | 1): Partial<uPlot.Series> =>
     uPlot.paths.bars === undefined ? {} : { paths: uPlot.paths.bars({ size: [0.45], align }), points: { show: false } };
-  return new uPlot(
+  return chart(
+    host,
     {
       title: 'Latency per call (sequential calls)',
-      width: width(host),
-      height: 240,
       scales: { x: { time: false } },
       axes: [{ label: 'ms per call' }, { label: 'calls' }],
       series: [
@@ -42,16 +62,14 @@ export function latencyChart(host: HTMLElement, data: uPlot.AlignedData): uPlot 
       ],
     },
     data,
-    host,
   );
 }
 
 export function throughputChart(host: HTMLElement, data: uPlot.AlignedData): uPlot {
-  return new uPlot(
+  return chart(
+    host,
     {
       title: 'Throughput against calls in flight',
-      width: width(host),
-      height: 240,
       scales: { x: { time: false, distr: 3, log: 2 } },
       axes: [{ label: 'calls in flight' }, { label: 'calls / s' }],
       series: [
@@ -61,21 +79,18 @@ export function throughputChart(host: HTMLElement, data: uPlot.AlignedData): uPl
       ],
     },
     data,
-    host,
   );
 }
 
 export function workersChart(host: HTMLElement, data: uPlot.AlignedData): uPlot {
-  return new uPlot(
+  return chart(
+    host,
     {
       title: 'Throughput against workers (256 calls in flight)',
-      width: width(host),
-      height: 240,
       scales: { x: { time: false } },
       axes: [{ label: 'workers (load option workers)', incrs: [1] }, { label: 'calls / s' }],
       series: [{ label: 'workers' }, { label: 'webinfer', stroke: colours.webinfer, width: 2, points: { show: true } }],
     },
     data,
-    host,
   );
 }

@@ -77,6 +77,23 @@ async function makeSides(modelUrl: string, dims: number[], backend: Backend): Pr
   };
 }
 
+/** The benchmark's verdict for someone who does not read charts. */
+function inWords(webinferMs: number, rawMs: number, webinferRate: number, rawRate: number): string {
+  const cost = (webinferMs / rawMs - 1) * 100;
+  const single =
+    Math.abs(cost) < 5
+      ? 'as fast as'
+      : cost > 0
+        ? `${cost.toFixed(0)}% slower than`
+        : `${(-cost).toFixed(0)}% faster than`;
+  return (
+    `In short: one call at a time, webinfer answers ${single} onnxruntime-web wired by hand into a worker ` +
+    `(${webinferMs.toFixed(2)} vs ${rawMs.toFixed(2)} ms), and when many calls arrive together it serves ` +
+    `${(webinferRate / rawRate).toFixed(1)}× as many per second as that worker taking them one by one, ` +
+    `without blocking this page.`
+  );
+}
+
 /** Builds the panel into `host`; nothing runs until the visitor presses Run. */
 export function mountBenchPanel(host: HTMLElement, modelUrl: string, dims: number[]): void {
   host.append(html('h2', {}, 'Benchmark'));
@@ -99,7 +116,8 @@ export function mountBenchPanel(host: HTMLElement, modelUrl: string, dims: numbe
   const throughputHost = html('div', { class: 'bench-chart' });
   const workersHost = html('div', { class: 'bench-chart' });
   const workersSummary = html('p', { class: 'bench-summary', id: 'bench-workers-summary' });
-  host.append(controls, summary, latencyHost, throughputHost, workersHost, workersSummary);
+  const verdict = html('p', { class: 'bench-verdict', id: 'bench-verdict' });
+  host.append(controls, summary, latencyHost, throughputHost, workersHost, workersSummary, verdict);
   void hasRealGpu().then(
     (gpu) => gpu !== null && select.append(html('option', { value: 'webgpu' }, `WebGPU (${gpu})`)),
   );
@@ -108,8 +126,7 @@ export function mountBenchPanel(host: HTMLElement, modelUrl: string, dims: numbe
     button.disabled = true;
     select.disabled = true;
     for (const chart of [latencyHost, throughputHost, workersHost]) chart.replaceChildren();
-    summary.textContent = '';
-    workersSummary.textContent = '';
+    for (const line of [summary, workersSummary, verdict]) line.textContent = '';
     void run(select.value as Backend)
       .catch(
         (error: unknown) => (status.textContent = `Error: ${error instanceof Error ? error.message : String(error)}`),
@@ -156,6 +173,7 @@ export function mountBenchPanel(host: HTMLElement, modelUrl: string, dims: numbe
       summary.textContent =
         `${p1} P2 throughput at ${concurrencies[last]} in flight: webinfer ${(webinferRate[last] ?? 0).toFixed(0)}/s, ` +
         `raw ${(rawRate[last] ?? 0).toFixed(0)}/s; raw one at a time ${(rawRate[0] ?? 0).toFixed(0)}/s.`;
+      verdict.textContent = inWords(median(w), median(r), webinferRate[last] ?? 0, rawRate[0] ?? 0);
     } finally {
       await sides.dispose();
     }

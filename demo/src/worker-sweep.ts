@@ -61,8 +61,11 @@ export async function workerSweep(
   await auto.dispose();
   const best = rates.indexOf(Math.max(...rates));
   const gain = (rates[best] ?? 0) / (rates[0] ?? 1);
-  const verdict =
-    `On this device, ${counts[best]} worker(s) served ${gain.toFixed(2)}x the calls of one ` +
-    `(${(rates[best] ?? 0).toFixed(0)}/s vs ${(rates[0] ?? 0).toFixed(0)}/s). workers: 'auto' chose ${auto.workersReason}.`;
+  const byCount = rates.map((rate, i) => `${counts[i]}: ${rate.toFixed(0)}/s`).join(', ');
+  const served =
+    best === 0
+      ? `one worker served the most calls (${byCount})`
+      : `${counts[best]} workers served ${gain.toFixed(2)}x the calls of one (${byCount})`;
+  const verdict = `On this device, ${served}. workers: 'auto' chose ${auto.workersReason}.`;
   return { workers: counts, perSecond: rates, verdict };
 }

@@ -70,11 +70,6 @@ export class WorkerPool {
     );
   }
 
-  /** The workers alive now: for tests and figures. */
-  get size(): number {
-    return this.#workers.length;
-  }
-
   #start(): PooledWorker {
     const worker: PooledWorker = {
       client: startWorker(this.#baseUrl, this.#workerUrl, () => {

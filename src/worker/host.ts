@@ -21,7 +21,7 @@ import { oversizeOutput } from './output-limit.js';
 import { RunWatch, watched } from './run-watch.js';
 import { SharedWork } from './shared-work.js';
 import { madeUpFeeds } from './batching/probe-feeds.js';
-import { fastestRun, oneRowShapes, timeOf } from './time-run.js';
+import { fastestRun, oneRowShapes } from './time-run.js';
 
 /**
  * How the host starts an engine: load-engine.ts's loadEngine in the worker (main.ts passes it), a fake
@@ -164,14 +164,10 @@ export class Host implements HostApi {
     const { engine, choice, modelBytes } = await this.#loadEngine(request, { ...sinks, onBackendChange }, signal);
     const what = `a run of model ${request.source.kind === 'url' ? request.source.url : '(bytes)'}`;
     const limits = { watch: this.#watch, what, maxRunMs: request.maxRunMs, deadlines: this.#deadlines };
+    const hosted = hostModel(engine, request.batch, (run) => watched(run, limits));
     // One GPU device serves every replica: its run time says nothing about what more workers would buy.
     const shapes = request.timeRun && choice.backend !== 'webgpu' ? oneRowShapes(engine.inputs) : undefined;
-    const runMs =
-      shapes === undefined
-        ? undefined
-        : await fastestRun(() =>
-            timeOf(() => this.#watch.around(request.maxRunMs, what, () => engine.run(madeUpFeeds(shapes)))),
-          );
+    const runMs = shapes === undefined ? undefined : await timeOneRow(hosted, shapes);
     info = {
       engine: request.engine,
       backend: choice.backend,
@@ -181,7 +177,7 @@ export class Host implements HostApi {
       modelBytes,
       ...(runMs === undefined ? {} : { runMs }),
     };
-    return { ...hostModel(engine, request.batch, (run) => watched(run, limits)), info, handles, forget };
+    return { ...hosted, info, handles, forget };
   }
 
   async predict(modelId: number, calls: PredictCall[], byRun = false): Promise<PredictOutcome[]> {
@@ -206,8 +202,7 @@ export class Host implements HostApi {
   }
 
   timeRun(modelId: number, shapes: RowShapes): Promise<number | undefined> {
-    const { model } = this.#handle(modelId);
-    return fastestRun(() => model.timeAlone(madeUpFeeds(shapes)));
+    return timeOneRow(this.#handle(modelId).model, shapes);
   }
 
   cancel(modelId: number, callId: number): void {
@@ -313,4 +308,9 @@ async function answerEach(
       ready.push([(calls[i] as PredictCall).callId, outcomeOf(settled as PromiseSettledResult<Tensors[]>, buffers)]);
     }),
   );
+}
+
+/** One warm single-row run on made-up feeds of `shapes`, timed alone between the callers' runs (ms). */
+function timeOneRow(model: BatchedModel, shapes: RowShapes): Promise<number | undefined> {
+  return fastestRun(() => model.timeAlone(madeUpFeeds(shapes)));
 }

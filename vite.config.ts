@@ -84,7 +84,13 @@ function keepAssetUrlsForAppBundlers(mode: string): Plugin {
 
 // TF.js's chunks are named after their package (tfjs-core, tfjs-backend-wasm…) rather than 'dist',
 // the folder their entry sits in, so that what a page downloads can be read off its file names.
+// The worker's core, shared by the SDK's worker and `webinfer/worker` (an app's own worker entry),
+// names its runtime files relative to itself (`new URL('./ort/…', import.meta.url)`): it sits at
+// dist's root, beside ort/ and tfjs/.
+const namesRuntimeFiles = (id: string) => /[\\/]src[\\/]worker[\\/]engines[\\/]\w+[\\/]plugin\.ts$/.test(id);
+
 function chunkFileNames(chunk: Rolldown.PreRenderedChunk): string {
+  if (chunk.moduleIds.some(namesRuntimeFiles)) return 'webinfer-[name]-[hash].js';
   const ids = chunk.facadeModuleId === null ? chunk.moduleIds : [chunk.facadeModuleId];
   const tfjsPackage = ids.map((id) => /@tensorflow[\\/](tfjs-[\w-]+)[\\/]/.exec(id)?.[1]).find(Boolean);
   return `chunks/${tfjsPackage ?? '[name]'}-[hash].js`;
@@ -105,7 +111,12 @@ export default defineConfig(({ mode }) => ({
       : {
           target: 'es2022',
           lib: {
-            entry: { webinfer: 'src/index.ts', 'webinfer.worker': 'src/worker/main.ts', vite: 'src/vite/plugin.ts' },
+            entry: {
+              webinfer: 'src/index.ts',
+              'webinfer.worker': 'src/worker/main.ts',
+              worker: 'src/worker/serve.ts',
+              vite: 'src/vite/plugin.ts',
+            },
             formats: ['es'],
             fileName: (_format, name) => `${name}.js`,
           },

@@ -1,6 +1,9 @@
 // The whole public surface of webinfer. Anything not exported here is internal on purpose.
 export { load } from './page/load.js';
 export { configure } from './page/configure.js';
+export { connect } from './page/connect.js';
+export type { AppModel, AppModelOptions, ConnectOptions } from './page/connect.js';
+export type { App, TaskTypes } from './page/app.js';
 export type { PoolSettings } from './page/worker-pool.js';
 export { cachedFiles, deleteCached, clearCache } from './page/cache.js';
 export type { CachedFile, CachedKind } from './page/cache.js';
@@ -16,6 +19,7 @@ export {
   OutOfMemoryError,
   DisposedError,
   WorkerCrashedError,
+  TaskError,
   AbortError,
   isWebinferError,
   isInputError,
@@ -27,6 +31,7 @@ export {
   isOutOfMemoryError,
   isDisposedError,
   isWorkerCrashedError,
+  isTaskError,
   isAbortError,
 } from './shared/errors.js';
 export type { ErrorContext } from './shared/errors.js';

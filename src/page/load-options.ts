@@ -50,7 +50,7 @@ const urlLike = rule(
   (value) => typeof value === 'string' || Object.prototype.toString.call(value) === '[object URL]',
 );
 
-const loadChecks: Readonly<Record<keyof LoadOptions, OptionCheck>> = {
+export const loadChecks: Readonly<Record<keyof LoadOptions, OptionCheck>> = {
   backend: oneOf(backendRequests),
   engine: oneOf(engineKinds),
   onProgress: aFunction,

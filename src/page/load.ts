@@ -62,7 +62,19 @@ function inferEngine(source: ModelBytesOrUrl, requested: EngineKind | undefined)
  * artifacts, `{ modelJson, weights }` or a tf.io handler (whose `load()` runs here, on the page).
  * `load<{ probs: 'float32' }>(…)` types the model's predict results (see Model).
  */
-export async function load<Outputs extends DtypesOf<Outputs> = DtypeMap>(
+export function load<Outputs extends DtypesOf<Outputs> = DtypeMap>(
+  source: ModelSource,
+  options: LoadOptions = {},
+): Promise<Model<Outputs>> {
+  return loadInto(undefined, source, options);
+}
+
+/**
+ * `load`, into the workers of `pool` (an app's own worker, see connect) or, when undefined, of the
+ * SDK's pool for `options.baseUrl`.
+ */
+export async function loadInto<Outputs extends DtypesOf<Outputs> = DtypeMap>(
+  appPool: WorkerPool | undefined,
   source: ModelSource,
   options: LoadOptions = {},
 ): Promise<Model<Outputs>> {
@@ -71,7 +83,6 @@ export async function load<Outputs extends DtypesOf<Outputs> = DtypeMap>(
   const { bytesOrUrl, transfer: buffers } = describeSource(
     isTfjsLoadHandler(source) ? await artifactsFromHandler(source) : source,
   );
-  const baseUrl = options.baseUrl === undefined ? scriptBaseUrl() : resolveBaseUrl(options.baseUrl, document.baseURI);
   const request: Omit<LoadRequest, 'loadId'> = {
     source: bytesOrUrl,
     engine: inferEngine(bytesOrUrl, options.engine),
@@ -89,7 +100,9 @@ export async function load<Outputs extends DtypesOf<Outputs> = DtypeMap>(
   const warn: WarningSink = (warning) =>
     userWarn({ ...warning, message: redactSecrets(warning.message), source: redactSecrets(warning.source) });
   if (options.persist === true) void persist(warn, bytesOrUrl);
-  const pool = poolFor(baseUrl);
+  const pool =
+    appPool ??
+    poolFor(options.baseUrl === undefined ? scriptBaseUrl() : resolveBaseUrl(options.baseUrl, document.baseURI));
   const replicas = await placeReplicas(pool, request, options, {
     // The first copy takes the bytes and reports progress; the others read the model from the cache
     // the first one filled, or get a copy of its bytes.

@@ -168,6 +168,11 @@ export class Model<Outputs extends DtypesOf<Outputs> = DtypeMap> {
     await Promise.all(this.#replicas.map((replica) => replica.dispose()));
   }
 
+  /** @internal Where an app's task finds this model: a live replica (revived if its worker died). */
+  async placementForTask(): Promise<Placement> {
+    return (await this.#live()).placement;
+  }
+
   /** @internal Test hook: the worker of one replica closes itself, as if the browser had killed it. */
   crashWorkerForTesting(replica = 0): void {
     allowTestHook('crashWorkerForTesting');

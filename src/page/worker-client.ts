@@ -30,36 +30,47 @@ async function watchLifetime(host: Remote<HostApi>, onStarted: () => void, onDea
   await navigator.locks.request(name, onDeath);
 }
 
-/**
- * The ES module build starts its worker with a literal `new Worker(new URL('./webinfer.worker.js',
- * import.meta.url), …)`: the one form Vite and webpack find and bundle without configuration.
- */
-function createWorker(baseUrl: URL | undefined): Worker {
-  if (baseUrl === undefined) {
-    return new Worker(new URL('./webinfer.worker.js', import.meta.url), { type: 'module', name: 'webinfer' });
-  }
-  return new Worker(new URL('webinfer.worker.js', baseUrl), { type: 'module', name: 'webinfer' });
+/** Where a worker comes from: how to start one, and how errors name it. */
+export interface WorkerSource {
+  create(): Worker;
+  /** Names the worker in errors ("the webinfer worker …", "the app's worker"). */
+  name: string;
+  /** Said after a worker that could not start: what to check. */
+  hint: string;
+  /** Says why a worker could not start, from what `create` threw. */
+  explain(cause: unknown): string;
 }
 
 /**
- * Starts a worker of the SDK in `baseUrl` (or the bundled one); `onDeath` hears once when it dies or
- * is stopped. `workerUrl` names it in errors.
+ * The SDK's own worker, in `baseUrl` or bundled. The ES module build starts it with a literal
+ * `new Worker(new URL('./webinfer.worker.js', import.meta.url), …)`: the one form Vite and webpack
+ * find and bundle without configuration.
  */
-export function startWorker(baseUrl: URL | undefined, workerUrl: string, onDeath: () => void): WorkerClient {
+export function sdkWorker(baseUrl: URL | undefined, workerUrl: string): WorkerSource {
+  return {
+    create: () =>
+      baseUrl === undefined
+        ? new Worker(new URL('./webinfer.worker.js', import.meta.url), { type: 'module', name: 'webinfer' })
+        : new Worker(new URL('webinfer.worker.js', baseUrl), { type: 'module', name: 'webinfer' }),
+    name: `the webinfer worker ${workerUrl}`,
+    hint: baseUrl === undefined ? '; did the bundler copy it (README, Bundlers)?' : '; check the baseUrl option',
+    // Chromium throws a SecurityError at once for a worker script on another origin.
+    explain: (cause) =>
+      baseUrl === undefined || baseUrl.origin === location.origin
+        ? messageOf(cause)
+        : `a worker script must come from the page's own origin (${location.origin})`,
+  };
+}
+
+/** Starts a worker from `source`; `onDeath` hears once when it dies or is stopped. */
+export function startWorker(source: WorkerSource, onDeath: () => void): WorkerClient {
   installErrorTransfer();
-  const hint = baseUrl === undefined ? '; did the bundler copy it (README, Bundlers)?' : '; check the baseUrl option';
+  const { name, hint } = source;
   let worker: Worker;
   try {
-    worker = createWorker(baseUrl);
+    worker = source.create();
   } catch (cause) {
-    // Chromium throws a SecurityError at once for a worker script on another origin.
-    const sameOrigin = baseUrl === undefined || baseUrl.origin === location.origin;
-    const why = sameOrigin
-      ? messageOf(cause)
-      : `a worker script must come from the page's own origin (${location.origin})`;
-    throw new WorkerCrashedError(`the webinfer worker ${workerUrl} could not start: ${why}${hint}`, {
-      cause,
-    });
+    throw new WorkerCrashedError(`${name} could not start: ${source.explain(cause)}${hint}`, { cause });
   }
   const host = wrap<HostApi>(worker);
   const client: WorkerClient = {
@@ -72,7 +83,7 @@ export function startWorker(baseUrl: URL | undefined, workerUrl: string, onDeath
   host.replyOn(transfer(client.replies.port, [client.replies.port])).catch(() => undefined);
   const die = (detail: string): void => {
     if (client.death !== undefined) return;
-    client.death = new WorkerCrashedError(`the webinfer worker ${workerUrl} stopped: ${detail}`);
+    client.death = new WorkerCrashedError(`${name} stopped: ${detail}`);
     onDeath();
     worker.terminate();
     client.replies.close(client.death);

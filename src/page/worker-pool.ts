@@ -1,4 +1,4 @@
-import { startWorker, type WorkerClient } from './worker-client.js';
+import { sdkWorker, startWorker, type WorkerClient, type WorkerSource } from './worker-client.js';
 
 /** What `configure()` sets: the pool's bounds, for every SDK location alike. */
 export interface PoolSettings {
@@ -29,13 +29,14 @@ interface PooledWorker {
  * with no model is retired after `idleWorkerMs`.
  */
 export class WorkerPool {
-  readonly #baseUrl: URL | undefined;
-  readonly #workerUrl: string;
+  readonly #source: WorkerSource;
+  readonly #cap: () => number;
   readonly #workers: PooledWorker[] = [];
 
-  constructor(baseUrl: URL | undefined, workerUrl: string) {
-    this.#baseUrl = baseUrl;
-    this.#workerUrl = workerUrl;
+  /** Workers of `source`, at most `cap()` at once (read at each acquire: configure may change it). */
+  constructor(source: WorkerSource, cap: () => number = () => poolSettings.maxWorkers) {
+    this.#source = source;
+    this.#cap = cap;
   }
 
   /**
@@ -48,7 +49,7 @@ export class WorkerPool {
       .filter((worker) => !avoid.has(worker.client))
       .sort((a, b) => a.models - b.models)
       .slice(0, count);
-    while (chosen.length < count && this.#workers.length < poolSettings.maxWorkers) chosen.push(this.#start());
+    while (chosen.length < count && this.#workers.length < this.#cap()) chosen.push(this.#start());
     for (const worker of chosen) {
       worker.models += 1;
       clearTimeout(worker.idleTimer);
@@ -72,7 +73,7 @@ export class WorkerPool {
 
   #start(): PooledWorker {
     const worker: PooledWorker = {
-      client: startWorker(this.#baseUrl, this.#workerUrl, () => {
+      client: startWorker(this.#source, () => {
         clearTimeout(worker.idleTimer);
         const index = this.#workers.indexOf(worker);
         if (index >= 0) this.#workers.splice(index, 1);
@@ -94,7 +95,7 @@ export function poolFor(baseUrl: URL | undefined): WorkerPool {
   const workerUrl = baseUrl === undefined ? bundled : new URL('webinfer.worker.js', baseUrl).href;
   let pool = pools.get(workerUrl);
   if (pool === undefined) {
-    pool = new WorkerPool(baseUrl, workerUrl);
+    pool = new WorkerPool(sdkWorker(baseUrl, workerUrl));
     pools.set(workerUrl, pool);
   }
   return pool;

@@ -94,6 +94,11 @@ export class WorkerCrashedError extends WebinferError {
   override name = 'WorkerCrashedError';
 }
 
+/** An app's task (`serve({ tasks })`) threw something other than one of webinfer's errors. */
+export class TaskError extends WebinferError {
+  override name = 'TaskError';
+}
+
 /** The caller's AbortSignal fired, or its timeoutMs passed. */
 export class AbortError extends WebinferError {
   override name = 'AbortError';
@@ -110,6 +115,7 @@ const errorClasses = {
   OutOfMemoryError,
   DisposedError,
   WorkerCrashedError,
+  TaskError,
   AbortError,
 } as const;
 
@@ -152,6 +158,7 @@ export const isInferenceError = guard('InferenceError');
 export const isOutOfMemoryError = guard('OutOfMemoryError');
 export const isDisposedError = guard('DisposedError');
 export const isWorkerCrashedError = guard('WorkerCrashedError');
+export const isTaskError = guard('TaskError');
 export const isAbortError = guard('AbortError');
 
 /** `thrown` as one of webinfer's errors: itself if it is one, else a WebinferError carrying its message. */

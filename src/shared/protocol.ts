@@ -120,6 +120,18 @@ export type OutcomeSink = (outcomes: Array<[callId: number, outcome: PredictOutc
  */
 export type WatchdogMessage = { arm: number; ms: number; what: string } | { disarm: number };
 
+/** One `app.run(task, input)` call: which task, its input, and the models it may use. */
+export interface TaskCall {
+  /** Names this call for `cancelTask`; unique per page. */
+  callId: number;
+  task: string;
+  input: unknown;
+  /** The app's models, by the names its tasks use: name → model id in this worker. */
+  models: Record<string, number>;
+  /** The caller's timeoutMs: a task that overstays it (plus a grace) has its worker stopped. */
+  timeoutMs?: number;
+}
+
 /** The worker's API as the page sees it through Comlink. */
 export interface HostApi {
   /** `onBackendChange` stays connected for the model's life (WebGPU device loss moves it to WASM). */
@@ -145,6 +157,12 @@ export interface HostApi {
    * runs; undefined if the model rejects them. Not counted in stats.
    */
   timeRun(modelId: number, shapes: RowShapes): Promise<number | undefined>;
+  /** The names of the tasks this worker's entry serves (`serve({ tasks })`); none in the SDK's own worker. */
+  tasks(): string[];
+  /** Runs a task; resolves with what it returned, its typed arrays' whole buffers transferred. */
+  runTask(call: TaskCall): Promise<unknown>;
+  /** Aborts a task's signal and drops its model calls still queued (they reject with AbortError). */
+  cancelTask(callId: number): void;
   /** Drops a call's requests that are still queued (they reject with AbortError). */
   cancel(modelId: number, callId: number): void;
   /** Connects the page's watchdog, which ends a worker whose run overstays its deadline. */

@@ -62,3 +62,26 @@ export function moveBuffers(prepared: readonly Tensors[], transfer: Set<ArrayBuf
   }
   return new Set(moved.values());
 }
+
+/**
+ * What to transfer when posting `value` (a task's input or result): the buffer of every typed array
+ * that covers all of it, every bare ArrayBuffer and every ImageBitmap, found in plain objects and
+ * arrays. A view into part of a larger buffer is left to be cloned: transferring it would detach
+ * memory the sender still uses for other things.
+ */
+export function transferablesOf(value: unknown): Transferable[] {
+  const found = new Set<Transferable>();
+  const seen = new Set<object>();
+  const visit = (item: unknown): void => {
+    if (typeof item !== 'object' || item === null || seen.has(item)) return;
+    seen.add(item);
+    if (item instanceof ArrayBuffer) found.add(item);
+    else if (ArrayBuffer.isView(item)) {
+      if (coversWholeBuffer(item) && item.buffer instanceof ArrayBuffer) found.add(item.buffer);
+    } else if (typeof ImageBitmap !== 'undefined' && item instanceof ImageBitmap) found.add(item);
+    else if (Array.isArray(item)) for (const element of item) visit(element);
+    else if (Object.getPrototypeOf(item) === Object.prototype) for (const field of Object.values(item)) visit(field);
+  };
+  visit(value);
+  return [...found];
+}

@@ -11,14 +11,16 @@ import type {
   PredictOutcome,
   ProgressSink,
   RowShapes,
+  TaskCall,
   WarningSink,
 } from '../shared/protocol.js';
-import { prepareTransfer } from '../shared/transfer.js';
+import { prepareTransfer, transferablesOf } from '../shared/transfer.js';
 import type { BackendChange, LoadProgress, LoadWarning, Tensors } from '../shared/types.js';
 import { hostModel, type BatchedModel } from './batching/hosted-model.js';
 import type { loadEngine } from './engines/load-engine.js';
 import { oversizeOutput } from './output-limit.js';
-import { RunWatch, watched } from './run-watch.js';
+import { RunWatch, watchdogGraceMs, watched } from './run-watch.js';
+import { taskFailure, taskNamed, type TaskModel, type Tasks } from './tasks.js';
 import { SharedWork } from './shared-work.js';
 import { madeUpFeeds } from './batching/probe-feeds.js';
 import { fastestRun, oneRowShapes } from './time-run.js';
@@ -82,9 +84,13 @@ export class Host implements HostApi {
   readonly #deadlines = new WeakMap<Tensors, number>();
   #nextId = 1;
   readonly #loadEngine: LoadEngine;
+  readonly #tasks: Tasks;
+  /** Each task under way, by callId: cancelTask aborts it and drops its model calls still queued. */
+  readonly #running = new Map<number, { abort: AbortController; models: HostedModel[] }>();
 
-  constructor(startEngine: LoadEngine) {
+  constructor(startEngine: LoadEngine, tasks: Tasks = {}) {
     this.#loadEngine = startEngine;
+    this.#tasks = tasks;
   }
 
   async load(
@@ -203,6 +209,58 @@ export class Host implements HostApi {
 
   timeRun(modelId: number, shapes: RowShapes): Promise<number | undefined> {
     return timeOneRow(this.#handle(modelId).model, shapes);
+  }
+
+  tasks(): string[] {
+    return Object.keys(this.#tasks);
+  }
+
+  async runTask({ callId, task: name, input, models: ids, timeoutMs }: TaskCall): Promise<unknown> {
+    const task = taskNamed(this.#tasks, name);
+    const handles = Object.entries(ids).map(([modelName, id]) => [modelName, this.#handle(id)] as const);
+    const abort = new AbortController();
+    this.#running.set(callId, { abort, models: handles.map(([, handle]) => handle.model) });
+    const deadline = timeoutMs === undefined ? undefined : performance.now() + timeoutMs;
+    const models = Object.fromEntries(
+      handles.map(([modelName, { model }]) => [modelName, this.#taskModel(model, callId, deadline, abort.signal)]),
+    );
+    // App code may loop for ever as surely as a model run: the watchdog bounds the whole task.
+    const watchMs = timeoutMs === undefined ? undefined : timeoutMs + watchdogGraceMs;
+    try {
+      const result = await this.#watch.around(watchMs, `task '${name}'`, async () =>
+        task(input as never, { models, signal: abort.signal }),
+      );
+      // Comlink keys its transfer lists by the value: a primitive result has nothing to transfer anyway.
+      return typeof result === 'object' && result !== null ? transfer(result, transferablesOf(result)) : result;
+    } catch (error) {
+      throw taskFailure(name, error, abort.signal);
+    } finally {
+      this.#running.delete(callId);
+    }
+  }
+
+  /** A task's view of one model: its runs join the model's queue under the task's callId. */
+  #taskModel(model: HostedModel, callId: number, deadline: number | undefined, signal: AbortSignal): TaskModel {
+    return {
+      inputs: model.info.inputs,
+      outputs: model.info.outputs,
+      get backend() {
+        return model.info.backend;
+      },
+      run: (feeds) => {
+        if (signal.aborted) return Promise.reject(new AbortError('the task was cancelled'));
+        if (deadline !== undefined) this.#deadlines.set(feeds, deadline);
+        return model.batcher.push(feeds, callId);
+      },
+    };
+  }
+
+  cancelTask(callId: number): void {
+    const running = this.#running.get(callId);
+    if (running === undefined) return;
+    running.abort.abort(new AbortError('the task was cancelled'));
+    const dropped = new AbortError('the task was cancelled while its model call was queued');
+    for (const model of running.models) model.batcher.cancel(callId, dropped);
   }
 
   cancel(modelId: number, callId: number): void {

@@ -1,7 +1,4 @@
-import { expose } from 'comlink';
-import { installErrorTransfer } from '../shared/comlink-errors.js';
-import { loadEngine } from './engines/load-engine.js';
-import { Host } from './host.js';
+import { serve } from './serve.js';
 
-installErrorTransfer();
-expose(new Host(loadEngine));
+// The SDK's own worker: models only, no app tasks.
+serve();

@@ -35,7 +35,7 @@ export class RunWatch {
  * has its AbortError at once; the grace spares the other callers of a coalesced run that was merely
  * slow.
  */
-const watchdogGraceMs = 1000;
+export const watchdogGraceMs = 1000;
 
 /** What bounds a model's runs: the load's maxRunMs, and each call's deadline (worker clock). */
 export interface RunLimits {

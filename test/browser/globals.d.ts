@@ -9,6 +9,7 @@ declare global {
       plain(tensors: Webinfer.Tensors): Record<string, PlainTensor>;
       error(error: unknown): PlainError;
       models: Record<string, Webinfer.Model>;
+      apps: Record<string, Webinfer.App>;
     };
   }
 }

@@ -27,4 +27,5 @@ window.harness = {
     };
   },
   models: {},
+  apps: {},
 };

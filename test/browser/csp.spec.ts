@@ -31,3 +31,32 @@ for (const workers of [1, 2]) {
     expect(violations).toEqual([]);
   });
 }
+
+test("under a strict CSP an app's own worker connects and runs a task chaining two models, with no violation", async ({
+  page,
+  sdk,
+}) => {
+  const violations: string[] = [];
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+  });
+  await page.goto('/csp/test/pages/csp.html');
+  await page.waitForFunction(() => window.webinfer !== undefined);
+  const result = await page.evaluate(async (backend) => {
+    const policyViolations: string[] = [];
+    document.addEventListener('securitypolicyviolation', (event) =>
+      policyViolations.push(`${event.violatedDirective} ${event.blockedURI}`),
+    );
+    const app = await window.webinfer.connect(
+      () => new Worker(new URL('workers/app.worker.js', document.baseURI), { type: 'module' }),
+      { backend, models: { mlp: '../models/out/mlp.onnx', add: '../models/out/two_inputs.onnx' } },
+    );
+    const features = { dtype: 'float32' as const, dims: [1, 8], data: new Float32Array(8).fill(1) };
+    const out = (await app.run('classifyTwice', { features })) as { doubled: Float32Array; backend: string };
+    const total = out.doubled.reduce((sum, value) => sum + value, 0);
+    return { backend: out.backend, total: Math.round(total * 1e4) / 1e4, policyViolations };
+  }, sdk.setup.backend);
+  // The adder doubles softmax probabilities: they sum to 2.
+  expect(result).toEqual({ backend: sdk.setup.expectBackend, total: 2, policyViolations: [] });
+  expect(violations).toEqual([]);
+});

@@ -57,7 +57,9 @@ for (const app of apps) {
     const origin = `http://127.0.0.1:${setup.isolated ? app.ports.isolated : app.ports.plain}`;
     const { fetched, complaints } = watch(page);
     await page.goto(`${origin}/?backend=${setup.backend}`);
-    await expect(page.locator('output')).toHaveText(`${setup.expectBackend}: 3 5 7 9`, { timeout: 30_000 });
+    await expect(page.locator('#predict')).toHaveText(`${setup.expectBackend}: 3 5 7 9`, { timeout: 30_000 });
+    // The app's own worker entry, built by the same bundler, chains two runs in a task.
+    await expect(page.locator('#task')).toHaveText(`${setup.expectBackend}: 7 11 15 19`, { timeout: 30_000 });
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(setup.isolated);
 
     const files = await Promise.all(fetched);

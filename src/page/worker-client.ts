@@ -3,6 +3,7 @@ import { installErrorTransfer } from '../shared/comlink-errors.js';
 import { WorkerCrashedError, messageOf } from '../shared/errors.js';
 import type { HostApi } from '../shared/protocol.js';
 import { ReplyRouter } from './replies.js';
+import { servingEndpoint } from './serving-endpoint.js';
 import { startWatchdog } from './watchdog.js';
 
 export interface WorkerClient {
@@ -72,7 +73,7 @@ export function startWorker(source: WorkerSource, onDeath: () => void): WorkerCl
   } catch (cause) {
     throw new WorkerCrashedError(`${name} could not start: ${source.explain(cause)}${hint}`, { cause });
   }
-  const host = wrap<HostApi>(worker);
+  const host = wrap<HostApi>(servingEndpoint(worker));
   const client: WorkerClient = {
     host,
     pending: new Set(),

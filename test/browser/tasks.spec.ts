@@ -214,3 +214,12 @@ test('dispose ends the worker; later calls reject with DisposedError', async ({ 
   expect(out.predict.name).toBe('DisposedError');
   await expect.poll(() => sdk.page.workers().filter((w) => /app\.worker\.js/.test(w.url())).length).toBe(0);
 });
+
+test('a worker entry that awaits before calling serve() loses none of the messages sent meanwhile', async ({ sdk }) => {
+  const out = await sdk.page.evaluate(async () => {
+    const make = () => new Worker(new URL('workers/late.worker.js', document.baseURI), { type: 'module' });
+    const app = await window.webinfer.connect(make, { timeoutMs: 10_000 });
+    return Promise.all([app.run('ping', { n: 1 }), app.run('ping', { n: 2 })]);
+  });
+  expect(out).toEqual(['pong 1', 'pong 2']);
+});

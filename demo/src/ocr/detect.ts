@@ -42,7 +42,9 @@ export function detectorInput(image: RgbaImage): Tensor<'float32'> {
 /** The text boxes in a probability map [1, 1, h, w], in the image's pixels (`imageWidth` × `imageHeight`). */
 export function textBoxes(map: Tensor<'float32'>, imageWidth: number, imageHeight: number): Quad[] {
   const [mapHeight = 0, mapWidth = 0] = map.dims.slice(2);
-  const mask = Uint8Array.from(map.data, (p) => (p > settings.threshold ? 1 : 0));
+  const mask = new Uint8Array(map.data.length);
+  // A plain loop: Uint8Array.from with a mapping function takes ~100 ms on a 960 × 480 map.
+  for (let i = 0; i < mask.length; i++) mask[i] = map.data[i]! > settings.threshold ? 1 : 0;
   const boxes: Quad[] = [];
   for (const outline of regionOutlines(mask, mapWidth, settings.maxCandidates)) {
     const rect = minAreaRect(outline);

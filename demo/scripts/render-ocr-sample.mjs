@@ -1,4 +1,4 @@
-// Renders the OCR demo's built-in sample, a short receipt, with Chromium: demo/public/ocr-sample.png,
+// Renders the OCR demo's built-in sample, a short receipt, with Chromium: public/ocr-sample.png,
 // and beside it the same text tilted a few degrees for the tests (test/fixtures/ocr-sample-tilted.png).
 // The lines below are the one source of the text: this script also writes demo/src/ocr/sample-text.ts,
 // which the tests compare the recognised lines with. Run: node demo/scripts/render-ocr-sample.mjs
@@ -34,7 +34,7 @@ const browser = await chromium.launch({
 try {
   const tab = await browser.newPage({ viewport: { width: 800, height: 400 }, deviceScaleFactor: 1 });
   for (const [tilt, path] of [
-    [0, 'demo/public/ocr-sample.png'],
+    [0, 'public/ocr-sample.png'],
     [4, 'test/fixtures/ocr-sample-tilted.png'],
   ]) {
     await tab.setContent(page(tilt));
@@ -48,6 +48,6 @@ try {
 const quoted = lines.map((line) => `  '${line.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}',\n`).join('');
 writeFileSync(
   resolve(root, 'demo/src/ocr/sample-text.ts'),
-  '// Written by demo/scripts/render-ocr-sample.mjs: the text of demo/public/ocr-sample.png, line by line.\n' +
+  '// Written by demo/scripts/render-ocr-sample.mjs: the text of public/ocr-sample.png, line by line.\n' +
     `export const SAMPLE_LINES: string[] = [\n${quoted}];\n`,
 );

@@ -284,6 +284,7 @@ export class Host implements HostApi {
     });
   }
 
+  /** @internal Test hook (see HostApi). */
   async loseDeviceForTesting(modelId: number): Promise<void> {
     const device = this.#handle(modelId).model.engine.device;
     device?.loseForTesting();
@@ -292,6 +293,7 @@ export class Host implements HostApi {
     await device?.lost;
   }
 
+  /** @internal Test hook (see HostApi). */
   crashForTesting(): void {
     // Closing discards every message still queued, as a crash would.
     self.close();

@@ -8,7 +8,7 @@ import type { Tasks } from './tasks.js';
 export type { Task, TaskContext, TaskModel, Tasks } from './tasks.js';
 
 /** What an app's worker serves beside webinfer's models. */
-export interface App<T extends Tasks = Tasks> {
+export interface ServeOptions<T extends Tasks = Tasks> {
   /** App code run in the worker by name (`app.run(name, input)` on the page). */
   tasks?: T;
 }
@@ -18,7 +18,7 @@ export interface App<T extends Tasks = Tasks> {
  * worker) then loads models into it and runs `tasks` beside them. Call it once, in the worker's
  * entry module; what the page sends meanwhile waits for it.
  */
-export function serve<T extends Tasks>(app: App<T> = {}): void {
+export function serve<T extends Tasks>(app: ServeOptions<T> = {}): void {
   installErrorTransfer();
   expose(new Host(loadEngine, app.tasks ?? {}));
   // The page holds back its messages until now: any sent earlier would have found no listener.

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
 import { preview, type PreviewServer } from 'vite';
+import { SAMPLE_LINES } from '../../demo/src/ocr/sample-text.js';
 
 const demoConfig = fileURLToPath(new URL('../../demo/vite.config.ts', import.meta.url));
 const demoBuilt = existsSync(fileURLToPath(new URL('../../demo-dist/sw.js', import.meta.url)));
@@ -23,14 +24,15 @@ test.afterAll(async () => {
   await server?.close();
 });
 
-test('after one online visit the demo reloads and predicts offline, from the service worker and the cache', async ({
+test('after one online visit the demo reloads and reads text offline, from the service worker and the cache', async ({
   page,
   context,
 }) => {
   const requests: string[] = [];
   page.on('request', (request) => requests.push(request.url()));
+  test.setTimeout(120_000);
   await page.goto(`${origin}/`);
-  await expect(page.locator('#prediction')).toHaveText(/^(upright|upside down) \d/, { timeout: 30_000 });
+  await expect(page.locator('#ocr-lines')).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
   // The service worker must be installed and controlling before the network goes away.
   await page.evaluate(async () => {
     await navigator.serviceWorker.ready;
@@ -43,15 +45,17 @@ test('after one online visit the demo reloads and predicts offline, from the ser
 
   await context.setOffline(true);
   await page.reload();
-  await expect(page.locator('#prediction')).toHaveText(/^(upright|upside down) \d/, { timeout: 30_000 });
+  await expect(page.locator('#ocr-lines')).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
+  expect(await page.locator('#ocr-lines li .text').allTextContents()).toEqual(SAMPLE_LINES);
   expect(await page.evaluate(() => navigator.onLine)).toBe(false);
   await expect(page.locator('[data-part=network]')).toHaveText('offline');
   await expect(page.locator('#status')).not.toHaveClass(/error/);
   expect(await page.evaluate(() => crossOriginIsolated), 'COOP/COEP survive the service worker').toBe(true);
 
-  // Type, and the model answers for the new text: predictions work, not just the first one.
-  await page.locator('#flip').check();
-  await expect(page.locator('#result')).toHaveAttribute('data-label', 'upside down', { timeout: 10_000 });
+  // Read again: the task serves offline, not just the first read.
+  await page.locator('#ocr-lines').evaluate((list) => list.removeAttribute('data-state'));
+  await page.locator('#sample').click();
+  await expect(page.locator('#ocr-lines')).toHaveAttribute('data-state', 'done', { timeout: 30_000 });
   // blob: URLs (worker code made in the page) carry the page's origin too.
   expect(
     requests.filter((url) => new URL(url).origin !== origin),

@@ -46,7 +46,7 @@ function turnedRound(image: RgbaImage): RgbaImage {
 describe('readText on the sample receipt', () => {
   let models: OcrModels;
   const dictionary = parseDictionary(readFileSync(join(assets, 'ppocr_keys_v1.txt'), 'utf8'));
-  const sample = readPng(join(repo, 'demo/public/ocr-sample.png'));
+  const sample = readPng(join(repo, 'public/ocr-sample.png'));
 
   beforeAll(async () => {
     const [det, cls, rec] = await Promise.all([

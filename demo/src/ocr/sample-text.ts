@@ -1,4 +1,4 @@
-// Written by demo/scripts/render-ocr-sample.mjs: the text of demo/public/ocr-sample.png, line by line.
+// Written by demo/scripts/render-ocr-sample.mjs: the text of public/ocr-sample.png, line by line.
 export const SAMPLE_LINES: string[] = [
   'Green Market Receipt',
   'Whole wheat bread 3.25',

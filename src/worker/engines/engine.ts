@@ -9,7 +9,7 @@ import type { Fetched } from '../delivery/fetch-file.js';
 export interface EngineDevice {
   /** Settles, with the reason, if the device is lost for good: the model then moves to its next backend. */
   readonly lost: Promise<string>;
-  /** Test hook: destroys the device, as a driver reset would. */
+  /** @internal Test hook: destroys the device, as a driver reset would. */
   loseForTesting(): void;
 }
 

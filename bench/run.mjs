@@ -3,7 +3,7 @@
 // metric and writes bench/results.json. Environment:
 //   BENCH_THREADS=n   WASM threads for every side (default 1: the machine has 2 cores, and the page's
 //                     main-thread ORT cannot block on threads)
-//   BENCH_ONLY=p1,p5  run only these metrics (p1-p8, p2 includes the ceiling, hotpath, liveness);   BENCH_QUICK=1  fewer repetitions (for development)
+//   BENCH_ONLY=p1,p5  run only these metrics (p1-p9, p2 includes the ceiling, hotpath, liveness);   BENCH_QUICK=1  fewer repetitions (for development)
 //   BENCH_SDK=folder  bench another build of the SDK (a folder under bench/, e.g. a candidate change)
 //   CHROMIUM_PATH     the browser (default /usr/bin/chromium);   BENCH_PORT (default 4175)
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { chromium } from '@playwright/test';
 import { chromiumArgs, chromiumPath } from '../test/chromium.mjs';
 import { startServer } from '../test/server.mjs';
-import { prepare, repo } from './prepare.mjs';
+import { bundleOcrPipeline, prepare, repo } from './prepare.mjs';
 import { summarize } from './summary.mjs';
 import { summarize as stats } from './lib/stats.js';
 
@@ -30,8 +30,28 @@ const launchOptions = {
   args: chromiumArgs,
 };
 const reps = quick
-  ? { p1: { mlp: 60, cls: 30 }, p2: { mlp: 3, wide: 3, cls: 2 }, p3: 3, p4: 4, p5: 2, liveness: 60, p7: 3, p8: 3 }
-  : { p1: { mlp: 400, cls: 150 }, p2: { mlp: 9, wide: 7, cls: 5 }, p3: 7, p4: 10, p5: 5, liveness: 300, p7: 7, p8: 9 };
+  ? {
+      p1: { mlp: 60, cls: 30 },
+      p2: { mlp: 3, wide: 3, cls: 2 },
+      p3: 3,
+      p4: 4,
+      p5: 2,
+      liveness: 60,
+      p7: 3,
+      p8: 3,
+      p9: 2,
+    }
+  : {
+      p1: { mlp: 400, cls: 150 },
+      p2: { mlp: 9, wide: 7, cls: 5 },
+      p3: 7,
+      p4: 10,
+      p5: 5,
+      liveness: 300,
+      p7: 7,
+      p8: 9,
+      p9: 5,
+    };
 
 const began = Date.now();
 const log = (text) => console.log(`bench [${((Date.now() - began) / 1000).toFixed(0)} s] ${text}`);
@@ -82,6 +102,10 @@ async function inPage(results) {
         log(`P8 ${model}: per-call latency within a burst of 256 concurrent calls`);
         results.p8[model] = await call('p8', { model, rounds: reps.p8 });
       }
+    }
+    if (wants('p9')) {
+      log('P9: OCR end to end, one task in the app worker vs the same steps driven from the page');
+      results.p9 = await call('p9', { rounds: reps.p9, numThreads });
     }
     if (wants('p6')) {
       log('P6: memory of the runtime, of a model, and of a second replica (measureUserAgentSpecificMemory)');
@@ -183,6 +207,7 @@ setTimeout(() => {
 }, 570_000).unref();
 
 prepare();
+await bundleOcrPipeline();
 const server = await startServer(port, { cache: true });
 const results = {
   date: new Date().toISOString(),

@@ -171,6 +171,23 @@ export function summarize(results) {
         `rounds=${p8.rounds} ${where(p8.conditions)}`,
     );
   }
+  if (results.p9) {
+    const p9 = results.p9;
+    const wall = p9.wallMs.task.median / p9.wallMs.page.median;
+    const bytes = p9.bytesCrossing.page / p9.bytesCrossing.task;
+    const busy = p9.mainThreadBusyMs.task.median;
+    const idle = busy <= 0.05 * p9.wallMs.task.median;
+    const ok = wall <= 0.8 && bytes >= 5 && idle;
+    targets.p9 = { ok, target: 'task <= 0.8x wall, >= 5x fewer bytes, main thread idle', wall, bytes, busyMs: busy };
+    const mb = (n) => `${f(n / 1e6, 2)} MB`;
+    lines.push(
+      `P9 ocr: task/page wall ${f(wall)}x, ${f(bytes, 1)}x fewer bytes crossing, main thread busy ${ms(busy)} ` +
+        `(task) vs ${ms(p9.mainThreadBusyMs.page.median)} (page), target <= 0.8x, >= 5x, task busy <= 5% of its ` +
+        `wall ${verdict(ok)} | median wall: task ${ms(p9.wallMs.task.median)}, page-driven ${ms(p9.wallMs.page.median)}; ` +
+        `bytes crossing: task ${mb(p9.bytesCrossing.task)}, page-driven ${mb(p9.bytesCrossing.page)}; same text both ways: ` +
+        `${p9.sameText} (${p9.lines.length} lines); rounds=${p9.rounds} ${where(p9.conditions)}`,
+    );
+  }
   results.targets = targets;
   return lines;
 }

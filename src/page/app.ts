@@ -3,7 +3,7 @@ import { checkCallOptions } from './call-options.js';
 import { abortedError, cancellable, type CallOptions } from './cancellation.js';
 import { didYouMean } from './did-you-mean.js';
 import { DisposedError, InputError, WorkerCrashedError } from '../shared/errors.js';
-import type { Model } from './model.js';
+import { allowTestHook, type Model } from './model.js';
 import type { TaskCall } from '../shared/protocol.js';
 import { transferablesOf } from '../shared/transfer.js';
 import { viaWorker, type WorkerClient } from './worker-client.js';
@@ -72,6 +72,16 @@ export class App<T extends TaskTypes = Record<string, (input: unknown, context: 
     await Promise.allSettled(Object.values(this.models).map((model) => model.dispose()));
     this.#pool.release(this.#client);
     this.#client.stop('the app was disposed');
+  }
+
+  /**
+   * @internal Test hook: the GPU buffers alive on the device of the model `name` (WebGPU only),
+   * counted from the first call.
+   */
+  async gpuBuffersForTesting(name: string): Promise<number | undefined> {
+    allowTestHook('gpuBuffersForTesting');
+    const { client, models } = await this.#placed();
+    return viaWorker(client, client.host.gpuBuffersForTesting(models[name] as number));
   }
 
   #checkTask(name: string): void {

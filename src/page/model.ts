@@ -34,7 +34,7 @@ function checkFeeds(what: Call, index: number, feeds: Tensors, inputs: readonly 
  * Test hooks break the worker on purpose: only a page that declares itself a test
  * (`globalThis.__webinferTestHooks = true`, as the test pages do) may call them.
  */
-function allowTestHook(name: string): void {
+export function allowTestHook(name: string): void {
   if ((globalThis as { __webinferTestHooks?: unknown }).__webinferTestHooks !== true) {
     throw new InputError(`${name} is a test hook; set globalThis.__webinferTestHooks = true in a test page to use it`);
   }

@@ -176,6 +176,11 @@ export interface HostApi {
    * once the model has heard of the loss.
    */
   loseDeviceForTesting(modelId: number): Promise<void>;
+  /**
+   * @internal Test hook: GPU buffers the model's device holds now, counted from this hook's first
+   * call (WebGPU only; undefined elsewhere).
+   */
+  gpuBuffersForTesting(modelId: number): number | undefined;
   stats(modelId: number): ModelStats;
   dispose(modelId: number): Promise<void>;
 }

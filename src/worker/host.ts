@@ -20,7 +20,8 @@ import { hostModel, type BatchedModel } from './batching/hosted-model.js';
 import type { loadEngine } from './engines/load-engine.js';
 import { oversizeOutput } from './output-limit.js';
 import { RunWatch, watchdogGraceMs, watched } from './run-watch.js';
-import { taskFailure, taskNamed, type TaskModel, type Tasks } from './tasks.js';
+import { gpuTensorIn, taskFailure, taskNamed, type TaskModel, type Tasks } from './tasks.js';
+import { isResident, type ResidentTensor, type ResidentTensors } from './engines/engine.js';
 import { SharedWork } from './shared-work.js';
 import { madeUpFeeds } from './batching/probe-feeds.js';
 import { fastestRun, oneRowShapes } from './time-run.js';
@@ -221,8 +222,11 @@ export class Host implements HostApi {
     const abort = new AbortController();
     this.#running.set(callId, { abort, models: handles.map(([, handle]) => handle.model) });
     const deadline = timeoutMs === undefined ? undefined : performance.now() + timeoutMs;
+    // What the task's runs leave on the GPU, disposed when it ends: a task cannot leak GPU memory.
+    const kept: ResidentTensor[] = [];
+    const call = { callId, deadline, signal: abort.signal, kept };
     const models = Object.fromEntries(
-      handles.map(([modelName, { model }]) => [modelName, this.#taskModel(model, callId, deadline, abort.signal)]),
+      handles.map(([modelName, { model }]) => [modelName, this.#taskModel(model, call)]),
     );
     // App code may loop for ever as surely as a model run: the watchdog bounds the whole task.
     const watchMs = timeoutMs === undefined ? undefined : timeoutMs + watchdogGraceMs;
@@ -230,28 +234,40 @@ export class Host implements HostApi {
       const result = await this.#watch.around(watchMs, `task '${name}'`, async () =>
         task(input as never, { models, signal: abort.signal }),
       );
+      const onGpu = gpuTensorIn(result);
+      if (onGpu !== undefined) throw new Error(`its result holds a GPU tensor at '${onGpu}': download() it first`);
       // Comlink keys its transfer lists by the value: a primitive result has nothing to transfer anyway.
       return typeof result === 'object' && result !== null ? transfer(result, transferablesOf(result)) : result;
     } catch (error) {
       throw taskFailure(name, error, abort.signal);
     } finally {
       this.#running.delete(callId);
+      for (const tensor of kept) tensor.dispose();
     }
   }
 
   /** A task's view of one model: its runs join the model's queue under the task's callId. */
-  #taskModel(model: HostedModel, callId: number, deadline: number | undefined, signal: AbortSignal): TaskModel {
+  #taskModel(model: HostedModel, call: TaskRun): TaskModel {
+    const { callId, deadline, signal, kept } = call;
+    const run = async (feeds: ResidentTensors, options?: { keep: 'gpu' }): Promise<ResidentTensors> => {
+      signal.throwIfAborted();
+      if (deadline !== undefined) this.#deadlines.set(feeds as Tensors, deadline);
+      const keep = options?.keep === 'gpu';
+      const onGpu = Object.values(feeds).some(isResident);
+      if (!keep && !onGpu) return model.batcher.push(feeds as Tensors, callId);
+      // An engine with no GPU residency (TF.js) takes plain tensors, and gives them.
+      if (model.engine.runResident === undefined) return model.batcher.push(await downloaded(feeds), callId);
+      const outputs = await model.runResident(feeds, keep, callId);
+      for (const tensor of Object.values(outputs)) if (isResident(tensor)) kept.push(tensor);
+      return outputs;
+    };
     return {
       inputs: model.info.inputs,
       outputs: model.info.outputs,
       get backend() {
         return model.info.backend;
       },
-      run: (feeds) => {
-        if (signal.aborted) return Promise.reject(new AbortError('the task was cancelled'));
-        if (deadline !== undefined) this.#deadlines.set(feeds, deadline);
-        return model.batcher.push(feeds, callId);
-      },
+      run: run as TaskModel['run'],
     };
   }
 
@@ -294,6 +310,11 @@ export class Host implements HostApi {
   }
 
   /** @internal Test hook (see HostApi). */
+  gpuBuffersForTesting(modelId: number): number | undefined {
+    return this.#handle(modelId).model.engine.device?.liveBuffersForTesting();
+  }
+
+  /** @internal Test hook (see HostApi). */
   crashForTesting(): void {
     // Closing discards every message still queued, as a crash would.
     self.close();
@@ -332,6 +353,24 @@ export class Host implements HostApi {
     if (handle === undefined) throw new DisposedError('this model has been disposed; load it again to use it');
     return handle;
   }
+}
+
+/** One task under way, as its models' runs see it. */
+interface TaskRun {
+  callId: number;
+  deadline: number | undefined;
+  signal: AbortSignal;
+  /** GPU tensors its runs left, disposed when it ends. */
+  kept: ResidentTensor[];
+}
+
+/** Feeds with every GPU-resident tensor copied to the CPU. */
+async function downloaded(feeds: ResidentTensors): Promise<Tensors> {
+  const entries = Object.entries(feeds).map(async ([name, value]) => [
+    name,
+    isResident(value) ? await value.download() : value,
+  ]);
+  return Object.fromEntries(await Promise.all(entries)) as Tensors;
 }
 
 /** A call's outcome, its output buffers added to `buffers` for transfer. */

@@ -5,7 +5,7 @@ import { loadEngine } from './engines/load-engine.js';
 import { Host } from './host.js';
 import type { Tasks } from './tasks.js';
 
-export type { Task, TaskContext, TaskModel, Tasks } from './tasks.js';
+export type { GpuTensor, Task, TaskContext, TaskFeeds, TaskModel, Tasks } from './tasks.js';
 
 /** What an app's worker serves beside webinfer's models. */
 export interface ServeOptions<T extends Tasks = Tasks> {

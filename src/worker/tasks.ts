@@ -1,4 +1,5 @@
 import { AbortError, InputError, messageOf, TaskError, WebinferError } from '../shared/errors.js';
+import { isResident, type ResidentTensor, type ResidentTensors } from './engines/engine.js';
 import type { Backend, TensorInfo, Tensors } from '../shared/types.js';
 
 /** One of the app's models as a task sees it: run it on feeds, in the worker, with no copy to the page. */
@@ -10,9 +11,22 @@ export interface TaskModel {
   /**
    * Runs the model on `feeds`, queued with its other calls (the page's predicts, other tasks' runs)
    * and coalesced with them where the model allows. Its outputs are the task's to keep or pass on.
+   * A feed may be a GpuTensor another model left on the GPU (that run is not coalesced).
    */
-  run(feeds: Tensors): Promise<Tensors>;
+  run(feeds: Tensors | TaskFeeds): Promise<Tensors>;
+  /**
+   * The same, its outputs left in GPU memory where the model runs on WebGPU (elsewhere they are
+   * ordinary tensors): feed them to the next model with no trip through the CPU, or `download()`
+   * one. Whatever a task leaves on the GPU is disposed when the task ends.
+   */
+  run(feeds: Tensors | TaskFeeds, options: { keep: 'gpu' }): Promise<TaskFeeds>;
 }
+
+/** A tensor a model's run left in GPU memory (WebGPU): see TaskModel.run's `keep: 'gpu'`. */
+export type GpuTensor = ResidentTensor;
+
+/** Feeds or outputs of which some may be GpuTensors. */
+export type TaskFeeds = ResidentTensors;
 
 /** What a task gets beside its input. */
 export interface TaskContext {
@@ -44,6 +58,18 @@ export function taskFailure(task: string, thrown: unknown, signal: AbortSignal):
   const Class = thrown.constructor as new (message: string, context: object) => WebinferError;
   const { input, output, source, backend, option } = thrown;
   return new Class(`task '${task}': ${thrown.message}`, { input, output, source, backend, option, cause: thrown });
+}
+
+/** The first GPU tensor in a task's result: it cannot cross to the page (download() it first). */
+export function gpuTensorIn(value: unknown, seen = new Set<object>()): string | undefined {
+  if (typeof value !== 'object' || value === null || seen.has(value) || ArrayBuffer.isView(value)) return undefined;
+  seen.add(value);
+  for (const [key, field] of Object.entries(value)) {
+    if (isResident(field)) return key;
+    const inner = gpuTensorIn(field, seen);
+    if (inner !== undefined) return `${key}.${inner}`;
+  }
+  return undefined;
 }
 
 /** The task of that name, or an InputError listing those the worker serves. */

@@ -49,7 +49,18 @@ test('a task chains two models in the worker and answers once; its input was tra
   sdk,
 }) => {
   const connected = await connectApp(sdk.page, sdk.setup.backend);
-  expect(connected.tasks).toEqual(['classifyTwice', 'echo', 'fail', 'badFeeds', 'wait', 'lastAbort', 'spin', 'crash']);
+  expect(connected.tasks).toEqual([
+    'classifyTwice',
+    'classifyOnGpu',
+    'returnGpu',
+    'echo',
+    'fail',
+    'badFeeds',
+    'wait',
+    'lastAbort',
+    'spin',
+    'crash',
+  ]);
   expect(connected.models).toEqual(['mlp', 'add']);
   const out = await classifyTwice(sdk.page);
   const expected = mlp(row);
@@ -222,4 +233,58 @@ test('a worker entry that awaits before calling serve() loses none of the messag
     return Promise.all([app.run('ping', { n: 1 }), app.run('ping', { n: 2 })]);
   });
   expect(out).toEqual(['pong 1', 'pong 2']);
+});
+
+test("a model's output kept on the GPU feeds the next model there, with the CPU path's results", async ({ sdk }) => {
+  await connectApp(sdk.page, sdk.setup.backend);
+  const out = await sdk.page.evaluate(async (row) => {
+    const features = { dtype: 'float32' as const, dims: [1, 8], data: new Float32Array(row) };
+    const result = (await window.harness.apps.app!.run('classifyOnGpu', { features })) as {
+      doubled: Float32Array;
+      probsWhere: string;
+    };
+    return { doubled: Array.from(result.doubled), where: result.probsWhere };
+  }, row);
+  expect(out.where).toBe(sdk.setup.expectBackend === 'webgpu' ? 'gpu-buffer' : 'cpu');
+  expect(
+    maxAbsDiff(
+      out.doubled,
+      mlp(row).probs.map((p) => 2 * p),
+    ),
+  ).toBeLessThan(1e-5);
+});
+
+test('1,000 tasks keeping intermediates on the GPU leave no GPU buffer behind', async ({ sdk }) => {
+  test.skip(sdk.setup.expectBackend !== 'webgpu', 'GPU buffers exist only on WebGPU');
+  test.setTimeout(180_000);
+  await connectApp(sdk.page, sdk.setup.backend);
+  const counts = await sdk.page.evaluate(async (row) => {
+    const app = window.harness.apps.app!;
+    const feeds = () => ({ features: { dtype: 'float32' as const, dims: [1, 8], data: new Float32Array(row) } });
+    const runs = async (count: number) => {
+      for (let i = 0; i < count; i += 10) {
+        await Promise.all(Array.from({ length: 10 }, () => app.run('classifyOnGpu', feeds())));
+      }
+    };
+    await app.gpuBuffersForTesting('mlp'); // starts the count
+    await runs(50); // the runtime's buffer cache fills
+    const warm = await app.gpuBuffersForTesting('mlp');
+    await runs(1000);
+    return { warm, after: await app.gpuBuffersForTesting('mlp') };
+  }, row);
+  expect(counts.warm).toBeGreaterThan(0);
+  expect(counts.after! - counts.warm!).toBeLessThanOrEqual(2);
+});
+
+test('a task whose result holds a GPU tensor rejects, naming where it is', async ({ sdk }) => {
+  test.skip(sdk.setup.expectBackend !== 'webgpu', 'outputs stay on the GPU only on WebGPU');
+  await connectApp(sdk.page, sdk.setup.backend);
+  const error = await sdk.page.evaluate(async (row) => {
+    const features = { dtype: 'float32' as const, dims: [1, 8], data: new Float32Array(row) };
+    return window.harness.error(await window.harness.apps.app!.run('returnGpu', { features }).catch((e: unknown) => e));
+  }, row);
+  expect(error).toMatchObject({
+    name: 'TaskError',
+    message: "task 'returnGpu' failed: its result holds a GPU tensor at 'nested.probs': download() it first",
+  });
 });

@@ -18,7 +18,7 @@ function fakeEngine(backend: Backend, fails = false, lost?: Promise<string>): En
     dispose: async () => {
       engine.disposed = true;
     },
-    ...(lost && { device: { lost, loseForTesting: () => undefined } }),
+    ...(lost && { device: { lost, loseForTesting: () => undefined, liveBuffersForTesting: () => 0 } }),
   };
   return engine;
 }
@@ -95,7 +95,11 @@ function stubEngine(name: string, failWith?: string) {
   const engine: Engine = {
     inputs: [{ name: 'x', dtype: 'float32', shape: [1] }],
     outputs: [{ name: 'y', dtype: 'float32', shape: [1] }],
-    device: { lost: new Promise<string>((resolve) => (lose = resolve)), loseForTesting: () => undefined },
+    device: {
+      lost: new Promise<string>((resolve) => (lose = resolve)),
+      loseForTesting: () => undefined,
+      liveBuffersForTesting: () => 0,
+    },
     async run(input) {
       ran.push(input);
       if (failWith !== undefined) throw new Error(failWith);

@@ -5,7 +5,7 @@ import type { Tensors } from '../../shared/types.js';
 import { declaredBatching, probeBatching } from './batch-safety.js';
 import { BatchTuner } from './batch-tuner.js';
 import { Batcher, type RunBatch } from './batcher.js';
-import type { Engine } from '../engines/engine.js';
+import type { Engine, ResidentTensors } from '../engines/engine.js';
 import { timeOf } from '../time-run.js';
 
 /** A loaded engine with its queue of requests and its counters. */
@@ -15,6 +15,12 @@ export interface BatchedModel {
   stats: ModelStats;
   /** Runs `feeds` alone, in turn with the callers' runs, uncounted; resolves with the engine's time (ms). */
   timeAlone(feeds: Tensors): Promise<number>;
+  /**
+   * Runs feeds of which some may be GPU-resident, alone, in turn with the callers' runs (see
+   * Engine.runResident; only for an engine that has it); `keep` leaves the outputs on the GPU.
+   * Counted in stats like a predict.
+   */
+  runResident(feeds: ResidentTensors, keep: boolean, callId?: number): Promise<ResidentTensors>;
 }
 
 type Run = RunBatch<Tensors, Tensors>;
@@ -53,12 +59,19 @@ export function hostModel(
       return status.coalesces;
     }));
 
-  const timed = async (requests: readonly Tensors[], feeds: Tensors): Promise<Tensors> => {
+  /** Feeds queued by runResident, and whether their outputs stay on the GPU. */
+  const resident = new WeakMap<Tensors, boolean>();
+
+  const timed = async (
+    requests: readonly Tensors[],
+    feeds: Tensors,
+    runOn: (feeds: Tensors) => Promise<Tensors> = (all) => engine.run(all),
+  ): Promise<Tensors> => {
     stats.runs += 1;
     stats.requests += requests.length;
     stats.largestRun = Math.max(stats.largestRun, requests.length);
     const started = performance.now();
-    const outputs = await engine.run(feeds);
+    const outputs = await runOn(feeds);
     tuner.record(
       requests.reduce((sum, request) => sum + rowsOf(request), 0),
       performance.now() - started,
@@ -81,6 +94,11 @@ export function hostModel(
       alone.set(first, await timeOf(() => engine.run(first)));
       return [{}];
     }
+    const keep = resident.get(first);
+    const runResident = engine.runResident;
+    if (keep !== undefined && runResident !== undefined) {
+      return [await timed(requests, first, (feeds) => runResident(feeds, keep) as Promise<Tensors>)];
+    }
     if (requests.length === 1) return [await timed(requests, first)];
     if (await rowsIndependent(requests[0] as Tensors)) return runTogether(requests);
     const results: Tensors[] = [];
@@ -91,7 +109,7 @@ export function hostModel(
   const batcher = new Batcher(wrap(run), {
     ...batch,
     sizeOf: rowsOf,
-    keyOf: (feeds) => (mayCoalesce && !alone.has(feeds) ? batchKey(feeds) : null),
+    keyOf: (feeds) => (mayCoalesce && !alone.has(feeds) && !resident.has(feeds) ? batchKey(feeds) : null),
     limit: (headRows) => tuner.limit(headRows),
   });
   const timeAlone = async (feeds: Tensors): Promise<number> => {
@@ -99,5 +117,10 @@ export function hostModel(
     await batcher.push(feeds);
     return alone.get(feeds) as number;
   };
-  return { engine, batcher, stats, timeAlone };
+  const runResident = (feeds: ResidentTensors, keep: boolean, callId?: number): Promise<ResidentTensors> => {
+    const queued = feeds as Tensors;
+    resident.set(queued, keep);
+    return batcher.push(queued, callId);
+  };
+  return { engine, batcher, stats, timeAlone, runResident };
 }

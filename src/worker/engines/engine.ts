@@ -2,7 +2,7 @@
 // what it is given to start a model (EngineSetup) and what it hands back (Engine). A new engine is one folder
 // implementing these, plus one line in registry.ts.
 import type { ModelBytesOrUrl, ModelStats, ProgressSink, WarningSink } from '../../shared/protocol.js';
-import type { Backend, EngineKind, TensorInfo, Tensors } from '../../shared/types.js';
+import type { Backend, EngineKind, Tensor, TensorInfo, Tensors } from '../../shared/types.js';
 import type { Fetched } from '../delivery/fetch-file.js';
 
 /** A device the engine runs on that can go away under it (a WebGPU device: driver reset, GPU lost). */
@@ -11,6 +11,31 @@ export interface EngineDevice {
   readonly lost: Promise<string>;
   /** @internal Test hook: destroys the device, as a driver reset would. */
   loseForTesting(): void;
+  /**
+   * @internal Test hook: GPU buffers created on the device and not yet destroyed since the first
+   * call (which starts the count at 0).
+   */
+  liveBuffersForTesting(): number;
+}
+
+/**
+ * A tensor a run left in GPU memory (WebGPU), for the next model of a task to take as a feed without
+ * a trip through the CPU. It lives until disposed: the task's end disposes what its runs left.
+ */
+export interface ResidentTensor {
+  readonly dtype: Tensor['dtype'];
+  readonly dims: readonly number[];
+  readonly location: 'gpu-buffer';
+  /** Copies the data to the CPU; the tensor stays on the GPU. */
+  download(): Promise<Tensor>;
+  dispose(): void;
+}
+
+/** Feeds or outputs of which some may stay on the GPU. */
+export type ResidentTensors = Record<string, Tensor | ResidentTensor>;
+
+export function isResident(value: unknown): value is ResidentTensor {
+  return typeof value === 'object' && value !== null && (value as ResidentTensor).location === 'gpu-buffer';
 }
 
 /** One model started by an engine. Engines know nothing of Comlink or batching. */
@@ -18,6 +43,12 @@ export interface Engine {
   readonly inputs: TensorInfo[];
   readonly outputs: TensorInfo[];
   run(feeds: Tensors): Promise<Tensors>;
+  /**
+   * Runs on feeds of which some may be GPU-resident (another model's outputs); with `keep`, the
+   * outputs stay on the GPU where the backend has one (elsewhere they are plain tensors). Absent
+   * where the engine cannot (TF.js).
+   */
+  runResident?(feeds: ResidentTensors, keep: boolean): Promise<ResidentTensors>;
   dispose(): Promise<void>;
   /** Engine-specific counters merged into the model's stats (TF.js: its live tensor count). */
   stats?(): Partial<ModelStats>;

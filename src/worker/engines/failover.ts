@@ -36,18 +36,25 @@ export function withFallback(
     return switching;
   };
   primary.device?.lost.then((reason) => demote(reason)).catch(() => undefined);
+  // A run on the primary that fails moves the model and is replayed on the fallback.
+  const attempt = async <T>(call: (engine: Engine) => Promise<T>): Promise<T> => {
+    if (switching !== undefined) return call(await switching);
+    try {
+      return await call(primary);
+    } catch (error) {
+      const message = messageOf(error);
+      return call(await demote(`a ${backendLabel(backend)} run failed (${message})`));
+    }
+  };
   return {
     inputs: primary.inputs,
     outputs: primary.outputs,
-    async run(feeds) {
-      if (switching !== undefined) return (await switching).run(feeds);
-      try {
-        return await primary.run(feeds);
-      } catch (error) {
-        const message = messageOf(error);
-        return (await demote(`a ${backendLabel(backend)} run failed (${message})`)).run(feeds);
-      }
-    },
+    run: (feeds) => attempt((engine) => engine.run(feeds)),
+    // Fallbacks are the same engine on another backend: what the primary can run, they can.
+    ...(primary.runResident && {
+      runResident: (feeds, keep) =>
+        attempt((engine) => (engine.runResident as NonNullable<Engine['runResident']>)(feeds, keep)),
+    }),
     async dispose() {
       disposed = true;
       await (switching === undefined ? primary.dispose() : (await switching).dispose());

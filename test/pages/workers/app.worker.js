@@ -11,6 +11,16 @@ serve({
       const { sum } = await models.add.run({ a: probs, b: probs });
       return { logits: logits.data, doubled: sum.data, backend: models.mlp.backend };
     },
+    // The same chain with the MLP's output left where it was computed (on the GPU under WebGPU).
+    async classifyOnGpu({ features }, { models }) {
+      const { probs } = await models.mlp.run({ features }, { keep: 'gpu' });
+      const { sum } = await models.add.run({ a: probs, b: probs });
+      return { doubled: sum.data, probsWhere: probs.location ?? 'cpu' };
+    },
+    async returnGpu({ features }, { models }) {
+      const { probs } = await models.mlp.run({ features }, { keep: 'gpu' });
+      return { nested: { probs } };
+    },
     echo(input) {
       return input;
     },

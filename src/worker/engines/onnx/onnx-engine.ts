@@ -3,7 +3,8 @@ import { InferenceError, LoadError, messageOf, OutOfMemoryError } from '../../..
 import { isDtype, storageOf } from '../../../shared/dtypes.js';
 import { normalizeDim } from './ort-dims.js';
 import type { TensorInfo, Tensors, Tensor } from '../../../shared/types.js';
-import type { Engine, EngineSetup } from '../engine.js';
+import { type Engine, type EngineSetup, isResident, type ResidentTensor, type ResidentTensors } from '../engine.js';
+import { countBuffers } from './gpu-buffer-count.js';
 import { forgetOrtRuntime, loadOrtRuntime, ortModuleUrl, type OrtModule } from './ort-runtime.js';
 
 export { loadOrtRuntime as warmUp };
@@ -49,6 +50,41 @@ function fromOrtTensor(tensor: Ort.Tensor): Tensor {
   return { dtype, dims: [...tensor.dims], data: storageOf(tensor.data as Tensor['data'], dtype) } as Tensor;
 }
 
+/** A run's output as a plain tensor: downloaded, and its GPU buffer given back, if it stayed on the GPU. */
+async function onCpu(tensor: Ort.Tensor): Promise<Tensor> {
+  if (tensor.location !== 'gpu-buffer') return fromOrtTensor(tensor);
+  const dtype = tensor.type as Tensor['dtype'];
+  const data = (await tensor.getData(true)) as Tensor['data'];
+  return { dtype, dims: [...tensor.dims], data: storageOf(data, dtype) } as Tensor;
+}
+
+// Each resident tensor's ORT tensor. Sessions of one worker share the WebGPU runtime and its device,
+// so one model's resident output feeds another's session as it is.
+const residents = new WeakMap<ResidentTensor, Ort.Tensor>();
+
+function resident(tensor: Ort.Tensor): ResidentTensor {
+  const dtype = tensor.type as Tensor['dtype'];
+  const dims = [...tensor.dims];
+  const wrapper: ResidentTensor = {
+    dtype,
+    dims,
+    location: 'gpu-buffer',
+    download: async () =>
+      ({ dtype, dims: [...dims], data: storageOf((await tensor.getData()) as Tensor['data'], dtype) }) as Tensor,
+    dispose: () => tensor.dispose(),
+  };
+  residents.set(wrapper, tensor);
+  return wrapper;
+}
+
+/** A feed for a session on `backend`: a resident tensor as it is on WebGPU, downloaded elsewhere. */
+async function feedOf(ort: OrtModule, value: Tensor | ResidentTensor, backend: string): Promise<Ort.Tensor> {
+  if (!isResident(value)) return toOrtTensor(ort, value);
+  const own = residents.get(value);
+  if (own !== undefined && backend === 'webgpu') return own;
+  return toOrtTensor(ort, await value.download());
+}
+
 // onnxruntime-web's WebGPU build is not re-entrant across sessions: it refuses to create a session
 // while another is being created ("another WebGPU EP inference session is being created"), and runs of
 // several sessions at once break it (a run fails, then even a WASM session in that instance fails
@@ -83,7 +119,9 @@ async function createSession(setup: EngineSetup, model: Uint8Array): Promise<Eng
   }
   let session: Ort.InferenceSession;
   try {
-    const start = () => ort.InferenceSession.create(model, { executionProviders: [backend] });
+    // On WebGPU outputs stay on the GPU until asked for: a task may feed them to its next model as they are.
+    const options = backend === 'webgpu' ? { preferredOutputLocation: 'gpu-buffer' as const } : {};
+    const start = () => ort.InferenceSession.create(model, { executionProviders: [backend], ...options });
     session = await (backend === 'webgpu' ? oneAtATime(start) : start());
   } catch (cause) {
     const what = messageOf(cause);
@@ -119,28 +157,45 @@ async function createSession(setup: EngineSetup, model: Uint8Array): Promise<Eng
           (info) => `the WebGPU device was lost (${info.reason}: ${info.message || 'no message'})`,
         ),
         loseForTesting: () => device.destroy(),
+        liveBuffersForTesting: countBuffers(device),
       },
     }),
     async run(feeds: Tensors): Promise<Tensors> {
-      const ortFeeds: Record<string, Ort.Tensor> = {};
-      for (const [name, tensor] of Object.entries(feeds)) ortFeeds[name] = toOrtTensor(ort, tensor);
-      let results: Ort.InferenceSession.ReturnType;
-      try {
-        results = await (backend === 'webgpu' ? oneAtATime(() => session.run(ortFeeds)) : session.run(ortFeeds));
-      } catch (cause) {
-        const what = messageOf(cause);
-        if (outOfMemory.test(what)) {
-          throw new OutOfMemoryError(`the ${backend} runtime ran out of memory for this request: ${what}`, {
-            backend,
-            cause,
-          });
-        }
-        throw new InferenceError(`onnxruntime-web failed to run the model on ${backend}: ${what}`, { backend, cause });
-      }
+      const results = await runSession(
+        Object.fromEntries(Object.entries(feeds).map(([n, t]) => [n, toOrtTensor(ort, t)])),
+      );
       const outputsByName: Tensors = {};
-      for (const info of outputs) outputsByName[info.name] = fromOrtTensor(results[info.name] as Ort.Tensor);
+      for (const info of outputs) outputsByName[info.name] = await onCpu(results[info.name] as Ort.Tensor);
+      return outputsByName;
+    },
+    async runResident(feeds: ResidentTensors, keep: boolean): Promise<ResidentTensors> {
+      const ortFeeds: Record<string, Ort.Tensor> = {};
+      for (const [name, value] of Object.entries(feeds)) ortFeeds[name] = await feedOf(ort, value, backend);
+      const results = await runSession(ortFeeds);
+      const outputsByName: ResidentTensors = {};
+      for (const info of outputs) {
+        const tensor = results[info.name] as Ort.Tensor;
+        outputsByName[info.name] = keep && tensor.location === 'gpu-buffer' ? resident(tensor) : await onCpu(tensor);
+      }
       return outputsByName;
     },
     dispose: () => session.release(),
   };
+
+  async function runSession(ortFeeds: Record<string, Ort.Tensor>): Promise<Ort.InferenceSession.ReturnType> {
+    let results: Ort.InferenceSession.ReturnType;
+    try {
+      results = await (backend === 'webgpu' ? oneAtATime(() => session.run(ortFeeds)) : session.run(ortFeeds));
+    } catch (cause) {
+      const what = messageOf(cause);
+      if (outOfMemory.test(what)) {
+        throw new OutOfMemoryError(`the ${backend} runtime ran out of memory for this request: ${what}`, {
+          backend,
+          cause,
+        });
+      }
+      throw new InferenceError(`onnxruntime-web failed to run the model on ${backend}: ${what}`, { backend, cause });
+    }
+    return results;
+  }
 }

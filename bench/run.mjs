@@ -3,7 +3,7 @@
 // metric and writes bench/results.json. Environment:
 //   BENCH_THREADS=n   WASM threads for every side (default 1: the machine has 2 cores, and the page's
 //                     main-thread ORT cannot block on threads)
-//   BENCH_ONLY=p1,p5  run only these metrics (p1-p9, p2 includes the ceiling, hotpath, liveness);   BENCH_QUICK=1  fewer repetitions (for development)
+//   BENCH_ONLY=p1,p5  run only these metrics (p1-p10, p2 includes the ceiling, hotpath, liveness);   BENCH_QUICK=1  fewer repetitions (for development)
 //   BENCH_SDK=folder  bench another build of the SDK (a folder under bench/, e.g. a candidate change)
 //   CHROMIUM_PATH     the browser (default /usr/bin/chromium);   BENCH_PORT (default 4175)
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -40,6 +40,7 @@ const reps = quick
       p7: 3,
       p8: 3,
       p9: 2,
+      p10: 1,
     }
   : {
       p1: { mlp: 400, cls: 150 },
@@ -51,6 +52,7 @@ const reps = quick
       p7: 7,
       p8: 9,
       p9: 5,
+      p10: 3,
     };
 
 const began = Date.now();
@@ -106,6 +108,10 @@ async function inPage(results) {
     if (wants('p9')) {
       log('P9: OCR end to end, one task in the app worker vs the same steps driven from the page');
       results.p9 = await call('p9', { rounds: reps.p9, numThreads });
+    }
+    if (wants('p10')) {
+      log('P10: Silero VAD over 60 s of audio, a stream (state in the worker) vs sequential predicts carrying it');
+      results.p10 = await call('p10', { rounds: reps.p10, numThreads });
     }
     if (wants('p6')) {
       log('P6: memory of the runtime, of a model, and of a second replica (measureUserAgentSpecificMemory)');

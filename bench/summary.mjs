@@ -188,6 +188,21 @@ export function summarize(results) {
         `${p9.sameText} (${p9.lines.length} lines); rounds=${p9.rounds} ${where(p9.conditions)}`,
     );
   }
+  if (results.p10) {
+    const { streamMs, sequentialMs, memory, conditions: c } = results.p10;
+    const ratio = sequentialMs.median / streamMs.median;
+    const bounded = memory.peakPulledUnanswered <= c.maxInFlight;
+    const ok = ratio >= 1.5 && bounded;
+    targets.p10 = { ok, target: '>= 1.5x, pulled-unanswered <= maxInFlight', ratio, peak: memory.peakPulledUnanswered };
+    lines.push(
+      `P10 vad: stream ${f(ratio)}x faster than sequential predicts carrying the state, target >= 1.5x; producer 10x ` +
+        `faster than the model: peak pulled-unanswered ${memory.peakPulledUnanswered} (maxInFlight ${c.maxInFlight}) ` +
+        `${verdict(ok)} | ${c.seconds} s of audio, ${c.chunks} chunks: stream ${ms(streamMs.median)}, sequential ` +
+        `${ms(sequentialMs.median)}; the engine alone ${ms(results.p10.engineMsPerChunk)} per chunk, so at best ` +
+        `${f(sequentialMs.median / (results.p10.engineMsPerChunk * c.chunks))}x; max diff ${results.p10.maxDiff.toExponential(1)}; rounds=${results.p10.rounds} ` +
+        `[wasm, ${c.isolated ? 'cross-origin isolated' : 'not isolated'}, ${c.numThreads} thread${c.numThreads === 1 ? '' : 's'}]`,
+    );
+  }
   results.targets = targets;
   return lines;
 }

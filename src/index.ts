@@ -8,6 +8,8 @@ export type { PoolSettings } from './page/worker-pool.js';
 export { cachedFiles, deleteCached, clearCache } from './page/cache.js';
 export type { CachedFile, CachedKind } from './page/cache.js';
 export type { Model } from './page/model.js';
+export type { ModelStream } from './page/model-stream.js';
+export type { StreamIterationOptions, StreamOptions } from './page/stream-options.js';
 export {
   WebinferError,
   InputError,

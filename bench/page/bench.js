@@ -13,6 +13,7 @@ export { liveness } from './tfjs-latency.js';
 export { p6 } from './memory.js';
 export { hotPath } from './hot-path.js';
 export { p9 } from './pipeline.js';
+export { p10 } from './vad-stream.js';
 
 /** @type {{ numThreads: number, webinfer: any, ortMain: any, ortProxy: any }} */
 const env = { numThreads: 1, webinfer: undefined, ortMain: undefined, ortProxy: undefined };

@@ -4,6 +4,8 @@ import { DisposedError, InputError, WorkerCrashedError } from '../shared/errors.
 import type { WorkerChoice } from './auto-workers.js';
 import type { ModelInfo, ModelStats, RowShapes } from '../shared/protocol.js';
 import { Replica, type Placement } from './replica.js';
+import { ModelStream, type StreamModel } from './model-stream.js';
+import type { StreamOptions } from './stream-options.js';
 import type { Backend, DtypeMap, DtypesOf, EngineKind, TensorInfo, Tensors, TensorsOf } from '../shared/types.js';
 import { validateFeeds } from './validate.js';
 import { viaWorker, type WorkerClient } from './worker-client.js';
@@ -74,6 +76,8 @@ export class Model<Outputs extends DtypesOf<Outputs> = DtypeMap> {
   /** 'auto' still to decide, from the run time on the first call's shapes (see placeReplicas). */
   #decideLater: DecideWorkers | undefined;
   #disposed = false;
+  /** Its streams still open: disposing the model ends them. */
+  readonly #streams = new Set<ModelStream>();
 
   /** @internal Made by `load()`. */
   constructor(placements: readonly Placement[], reload: Reload, workers: { reason: string; later?: DecideWorkers }) {
@@ -150,6 +154,26 @@ export class Model<Outputs extends DtypesOf<Outputs> = DtypeMap> {
   }
 
   /**
+   * A sequence of calls answered in order, e.g. audio chunk by chunk. With `state: { stateN: 'state' }`
+   * the model's recurrent state stays in the worker: each call is fed the output `stateN` of the one
+   * before as its input `state` (zeros at first, or `initial`), and neither crosses to the page. See
+   * ModelStream for `predict`, `results(source, { maxInFlight, signal })`, `transform()` and `close()`.
+   */
+  stream<O extends DtypesOf<O> = Outputs>(options: StreamOptions = {}): ModelStream<O> {
+    if (this.#disposed) throw disposedError();
+    const model: StreamModel = {
+      inputs: this.inputs,
+      outputs: this.outputs,
+      run: (feeds, callOptions) => this.#run('predict', [feeds], callOptions).then(([outputs]) => outputs as Tensors),
+      replica: () => this.#pick() ?? this.#live(),
+      forget: (stream) => this.#streams.delete(stream),
+    };
+    const stream = new ModelStream<O>(model, options);
+    this.#streams.add(stream as ModelStream);
+    return stream;
+  }
+
+  /**
    * How many engine runs served how many requests so far (shows coalescing at work), and in
    * `batching` whether this model coalesces calls, and why.
    */
@@ -165,6 +189,8 @@ export class Model<Outputs extends DtypesOf<Outputs> = DtypeMap> {
   async dispose(): Promise<void> {
     if (this.#disposed) return;
     this.#disposed = true;
+    for (const stream of this.#streams) stream.end(disposedError());
+    this.#streams.clear();
     await Promise.all(this.#replicas.map((replica) => replica.dispose()));
   }
 

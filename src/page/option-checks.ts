@@ -3,7 +3,16 @@ import { OptionError } from '../shared/errors.js';
 import { didYouMean } from './did-you-mean.js';
 
 /** The function an option was given to, as messages name it: "load option backend must be …". */
-export type Call = 'load' | 'predict' | 'predictBatch' | 'configure' | 'connect' | 'run';
+export type Call =
+  | 'load'
+  | 'predict'
+  | 'predictBatch'
+  | 'configure'
+  | 'connect'
+  | 'run'
+  | 'stream'
+  | 'results'
+  | 'transform';
 
 /** Where a value sits: the call, and the option's path as the caller wrote it ('batch.maxSize'). */
 export interface OptionAt {

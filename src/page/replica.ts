@@ -1,6 +1,6 @@
 import { transfer } from 'comlink';
 import { cancellable, type CallOptions } from './cancellation.js';
-import type { ModelInfo, ModelStats, RowShapes } from '../shared/protocol.js';
+import type { ModelInfo, ModelStats, PredictCall, RowShapes, StreamSpec } from '../shared/protocol.js';
 import { Outbox } from './outbox.js';
 import { canMoveBuffers, moveBuffers, prepareTransfer } from '../shared/transfer.js';
 import type { Tensors } from '../shared/types.js';
@@ -58,8 +58,11 @@ export class Replica {
     return this.placement.client.death;
   }
 
-  /** Sends checked feeds: their buffers leave at once, the answer comes when the worker has run them. */
-  send(what: string, feedsList: readonly Tensors[], options: CallOptions): Promise<Tensors[]> {
+  /**
+   * Sends checked feeds: their buffers leave at once, the answer comes when the worker has run them.
+   * `stream` names the worker-side stream (`openStream`) whose order and state they run in.
+   */
+  send(what: string, feedsList: readonly Tensors[], options: CallOptions, stream?: number): Promise<Tensors[]> {
     const { client, info } = this.placement;
     const listed = new Set<ArrayBuffer>();
     const requests = feedsList.map((feeds) => prepareTransfer(feeds, listed));
@@ -68,10 +71,10 @@ export class Replica {
     const { timeoutMs } = options;
     const rows = rowsOf(requests);
     this.rows += rows;
-    const call = this.#outbox.post(
-      timeoutMs === undefined ? { callId, requests } : { callId, requests, timeoutMs },
-      buffers,
-    );
+    const posted: PredictCall = { callId, requests };
+    if (timeoutMs !== undefined) posted.timeoutMs = timeoutMs;
+    if (stream !== undefined) posted.stream = stream;
+    const call = this.#outbox.post(posted, buffers);
     let answered = false;
     const done = () => {
       if (!answered) this.rows -= rows;
@@ -84,6 +87,17 @@ export class Replica {
       else void client.host.cancel(info.id, callId).catch(() => undefined);
     };
     return cancellable(what, call, options, cancel);
+  }
+
+  /** Starts a stream's state in this replica's worker (see HostApi.openStream). */
+  openStream(streamId: number, spec: StreamSpec): Promise<void> {
+    const { client, info } = this.placement;
+    return viaWorker(client, client.host.openStream(info.id, streamId, spec));
+  }
+
+  closeStream(streamId: number): Promise<void> {
+    const { client } = this.placement;
+    return viaWorker(client, client.host.closeStream(streamId));
   }
 
   /** One warm single-row run on made-up feeds of these shapes, in ms (see HostApi.timeRun). */

@@ -37,8 +37,13 @@ function isDetached(data: ArrayBufferView): boolean {
 /**
  * Checks one feeds object against the model's declared inputs without reading the data (so a
  * 64 MiB tensor costs nothing here) and returns it typed, or throws an InputError naming the input.
+ * `carried` names the inputs a stream supplies (input → the output that feeds it): they must be left out.
  */
-export function validateFeeds(feeds: unknown, inputs: readonly TensorInfo[]): Tensors {
+export function validateFeeds(
+  feeds: unknown,
+  inputs: readonly TensorInfo[],
+  carried: ReadonlyMap<string, string> = new Map(),
+): Tensors {
   if (!isPlainObject(feeds)) {
     throw new InputError(`predict expects a feeds object { inputName: { dtype, dims, data } }, got ${describe(feeds)}`);
   }
@@ -51,6 +56,15 @@ export function validateFeeds(feeds: unknown, inputs: readonly TensorInfo[]): Te
   const symbolValues = new Map<string, { value: number; input: string }>();
   for (const info of inputs) {
     const tensor = feeds[info.name];
+    const carrier = carried.get(info.name);
+    if (carrier !== undefined) {
+      if (tensor === undefined) continue;
+      throw new InputError(
+        `input '${info.name}' is the stream's state (fed by output '${carrier}' of the call before); leave it ` +
+          'out of the feeds, or pass its first value as the stream option initial',
+        { input: info.name },
+      );
+    }
     if (tensor === undefined) {
       throw new InputError(
         `missing input '${info.name}' (${info.dtype} ${formatDims(info.shape)}); the model's inputs are ` +

@@ -107,6 +107,16 @@ export interface PredictCall {
   requests: Tensors[];
   /** The caller's timeoutMs: a run serving this call that overstays it (plus a grace) is stopped. */
   timeoutMs?: number;
+  /** The stream (`openStream`) the call belongs to: it runs after the stream's earlier calls, fed its state. */
+  stream?: number;
+}
+
+/** A stream's state in the worker: which output feeds which input on the next call, and the first values. */
+export interface StreamSpec {
+  /** Output name → the input it feeds on the stream's next call. */
+  state: Record<string, string>;
+  /** A value for every input named in `state`. */
+  initial: Tensors;
 }
 
 export type PredictOutcome = { results: Tensors[] } | { error: WireError };
@@ -152,6 +162,10 @@ export interface HostApi {
   predict(modelId: number, calls: PredictCall[], byRun?: boolean): Promise<PredictOutcome[]>;
   /** Connects the port that answers calls run by run (`predict`'s `byRun`): an OutcomeSink's arguments. */
   replyOn(port: MessagePort): void;
+  /** Starts a stream under an id the page chose (unique per page); its calls name it in `PredictCall.stream`. */
+  openStream(modelId: number, streamId: number, spec: StreamSpec): void;
+  /** Frees a stream's state; its calls still queued reject with DisposedError. */
+  closeStream(streamId: number): void;
   /**
    * Times one warm single-row run on made-up feeds of these shapes (ms), between the model's other
    * runs; undefined if the model rejects them. Not counted in stats.

@@ -11,6 +11,7 @@ import type {
   PredictOutcome,
   ProgressSink,
   RowShapes,
+  StreamSpec,
   TaskCall,
   WarningSink,
 } from '../shared/protocol.js';
@@ -23,6 +24,7 @@ import { RunWatch, watchdogGraceMs, watched } from './run-watch.js';
 import { gpuTensorIn, taskFailure, taskNamed, type TaskModel, type Tasks } from './tasks.js';
 import { isResident, type ResidentTensor, type ResidentTensors } from './engines/engine.js';
 import { SharedWork } from './shared-work.js';
+import { Streams } from './streams.js';
 import { madeUpFeeds } from './batching/probe-feeds.js';
 import { fastestRun, oneRowShapes } from './time-run.js';
 
@@ -81,6 +83,7 @@ export class Host implements HostApi {
   readonly #loads = new Map<number, AbortController>();
   readonly #watch = new RunWatch();
   #replies: MessagePort | undefined;
+  readonly #streams = new Streams();
   /** When each request's caller stops waiting (performance.now() here), for the watchdog. */
   readonly #deadlines = new WeakMap<Tensors, number>();
   #nextId = 1;
@@ -193,9 +196,10 @@ export class Host implements HostApi {
     for (const { requests, timeoutMs } of calls) {
       if (timeoutMs !== undefined) for (const feeds of requests) this.#deadlines.set(feeds, receivedAt + timeoutMs);
     }
-    const running = calls.map(({ callId, requests }) => {
+    const running = calls.map(({ callId, requests, stream }) => {
       pending.add(callId);
-      const results = Promise.all(requests.map((feeds) => model.batcher.push(feeds, callId)));
+      const push = (feeds: Tensors) => model.batcher.push(feeds, callId);
+      const results = Promise.all(requests.map((feeds) => this.#streams.run(stream, feeds, callId, push)));
       return results.finally(() => pending.delete(callId));
     });
     const replies = this.#replies;
@@ -206,6 +210,15 @@ export class Host implements HostApi {
     const buffers = new Set<ArrayBuffer>();
     const outcomes = (await Promise.allSettled(running)).map((settled) => outcomeOf(settled, buffers));
     return transfer(outcomes, [...buffers]);
+  }
+
+  openStream(modelId: number, streamId: number, spec: StreamSpec): void {
+    this.#handle(modelId);
+    this.#streams.open(streamId, modelId, spec);
+  }
+
+  closeStream(streamId: number): void {
+    this.#streams.close(streamId);
   }
 
   timeRun(modelId: number, shapes: RowShapes): Promise<number | undefined> {
@@ -281,6 +294,7 @@ export class Host implements HostApi {
 
   cancel(modelId: number, callId: number): void {
     this.#handles.get(modelId)?.model.batcher.cancel(callId, new AbortError('the call was cancelled while queued'));
+    this.#streams.drop(callId, new AbortError('the call was cancelled while queued'));
   }
 
   watch(port: MessagePort): void {
@@ -333,6 +347,7 @@ export class Host implements HostApi {
     const { model } = handle;
     model.handles.delete(handle);
     const disposed = new DisposedError('the model was disposed while this call was queued');
+    this.#streams.closeOwnedBy(modelId, disposed);
     if (model.handles.size > 0) {
       // Another Model still uses it: only this handle's queued calls go.
       for (const callId of handle.calls) model.batcher.cancel(callId, disposed);

@@ -2,7 +2,8 @@
 // Usage (from anywhere): node test/models/build-models.mjs
 // Expected outputs are deliberately NOT computed here: tests derive them from
 // weights.mjs so a bug in this generator can't hide behind matching expectations.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import onnxProto from 'onnx-proto';
@@ -238,4 +239,11 @@ slow('slow.onnx', 4);
 // The same with a symbolic width: no one-row feeds can be made up from its declared shape.
 slow('slow_any_width.onnx', 'width');
 
-console.log(`wrote 13 models to ${OUT_DIR}`);
+// Silero VAD v5 (a real recurrent model: its state goes from output stateN to input state), served to
+// the stream specs from the page's own origin like the models above.
+copyFileSync(
+  join(dirname(createRequire(import.meta.url).resolve('@ricky0123/vad-web')), 'silero_vad_v5.onnx'),
+  join(OUT_DIR, 'silero_vad_v5.onnx'),
+);
+
+console.log(`wrote 13 models and copied Silero VAD v5 to ${OUT_DIR}`);

@@ -288,3 +288,17 @@ test('a task whose result holds a GPU tensor rejects, naming where it is', async
     message: "task 'returnGpu' failed: its result holds a GPU tensor at 'nested.probs': download() it first",
   });
 });
+
+test('connect with a model that cannot load rejects naming the file, and leaves no worker behind', async ({ sdk }) => {
+  const error = await sdk.page.evaluate(async (backend) => {
+    const make = () => new Worker(new URL('workers/app.worker.js', document.baseURI), { type: 'module' });
+    const connecting = window.webinfer.connect(make, {
+      backend,
+      models: { mlp: '../models/out/mlp.onnx', add: '../models/out/missing.onnx' },
+    });
+    return window.harness.error(await connecting.catch((e: unknown) => e));
+  }, sdk.setup.backend);
+  expect(error.name).toBe('LoadError');
+  expect(error.source).toContain('missing.onnx');
+  await expect.poll(() => sdk.page.workers().filter((w) => /app\.worker\.js/.test(w.url())).length).toBe(0);
+});

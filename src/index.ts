@@ -37,7 +37,7 @@ export {
   isAbortError,
 } from './shared/errors.js';
 export type { ErrorContext } from './shared/errors.js';
-export type { BatchingStatus, ModelStats } from './shared/protocol.js';
+export type { BatchingStatus, ModelStats, ProbeReport } from './shared/protocol.js';
 export type { CallOptions } from './page/cancellation.js';
 export type {
   Backend,

@@ -106,9 +106,12 @@ export function mountDelivery(webinfer: Webinfer, root: HTMLElement): Delivery {
   showCache();
   return {
     onProgress(progress) {
-      if (progress.phase === 'init') {
+      if (progress.phase === 'init' || progress.phase === 'probe') {
         init.removeAttribute('value'); // indeterminate: the runtime does not report its own progress
-        initText.textContent = 'compiling the runtime, creating the session…';
+        initText.textContent =
+          progress.phase === 'init'
+            ? 'compiling the runtime, creating the session…'
+            : "checking WebGPU's answers and speed against WASM…";
         return;
       }
       part(root, '[data-part=model-label]').textContent =

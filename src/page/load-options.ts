@@ -70,6 +70,9 @@ export const loadChecks: Readonly<Record<keyof LoadOptions, OptionCheck>> = {
   cache: oneOf([true, false, 'revalidate']),
   persist: aBoolean,
   onWarning: aFunction,
+  probe: rule('true, false or a feeds object', (value) => typeof value === 'boolean' || isPlainObject(value)),
+  probeTolerance: rule('a number >= 0', (value) => typeof value === 'number' && value >= 0),
+  probeForTesting: rule('an object', isPlainObject),
 };
 
 // Names users bring from the libraries webinfer is often compared with.

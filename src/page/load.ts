@@ -8,7 +8,7 @@ import { batchSettings, checkLoadOptions, resolveBaseUrl } from './load-options.
 import { hasUserinfo, redactSecrets } from '../shared/redact.js';
 import { type DecideWorkers, Model } from './model.js';
 import { sendableBuffer } from '../shared/transfer.js';
-import type { LoadRequest, ModelBytesOrUrl, ProgressSink, WarningSink } from '../shared/protocol.js';
+import type { LoadRequest, ModelBytesOrUrl, ProbeRequest, ProgressSink, WarningSink } from '../shared/protocol.js';
 import { artifactsFromHandler, describeTfjsArtifacts, isTfjsArtifacts, isTfjsLoadHandler } from './tfjs-artifacts.js';
 import type { BackendChange, DtypeMap, DtypesOf, EngineKind, LoadOptions, ModelSource } from '../shared/types.js';
 import { autoWorkers } from './auto-workers.js';
@@ -94,6 +94,7 @@ export async function loadInto<Outputs extends DtypesOf<Outputs> = DtypeMap>(
     maxRunMs: options.maxRunMs,
     stallTimeoutMs: options.stallTimeoutMs ?? 30_000,
     timeRun: false,
+    probe: probeRequest(options),
   };
   const onProgress = options.onProgress === undefined ? undefined : proxy(options.onProgress);
   const userWarn = options.onWarning ?? ((warning) => console.warn(`webinfer: ${warning.message}`));
@@ -121,6 +122,17 @@ export async function loadInto<Outputs extends DtypesOf<Outputs> = DtypeMap>(
         }
       : undefined;
   return new Model<Outputs>(replicas.placements, reload, replicas);
+}
+
+/** How the load checks WebGPU before trusting it: see the load options probe and probeTolerance. */
+function probeRequest({ probe = true, probeTolerance = 1e-3, probeForTesting = {} }: LoadOptions): ProbeRequest {
+  return {
+    enabled: probe !== false,
+    ...(typeof probe === 'object' && { feeds: probe }),
+    tolerance: probeTolerance,
+    softwareAsHardware: probeForTesting.softwareAsHardware === true,
+    perturbWebgpu: probeForTesting.perturbWebgpu === true,
+  };
 }
 
 /** A reload happens on its own, later: no caller's signal or deadline applies, only the listener. */

@@ -2,7 +2,7 @@ import { checkCallOptions } from './call-options.js';
 import { abortedError, cancellable, type CallOptions } from './cancellation.js';
 import { DisposedError, InputError, WorkerCrashedError } from '../shared/errors.js';
 import type { WorkerChoice } from './auto-workers.js';
-import type { ModelInfo, ModelStats, RowShapes } from '../shared/protocol.js';
+import type { ModelInfo, ModelStats, ProbeReport, RowShapes } from '../shared/protocol.js';
 import { Replica, type Placement } from './replica.js';
 import { ModelStream, type StreamModel } from './model-stream.js';
 import type { StreamOptions } from './stream-options.js';
@@ -111,6 +111,15 @@ export class Model<Outputs extends DtypesOf<Outputs> = DtypeMap> {
 
   get outputs(): readonly TensorInfo[] {
     return this.#info.outputs;
+  }
+
+  /**
+   * What the WebGPU probe found, when 'auto' would have picked WebGPU (see the load option `probe`):
+   * which backend it chose and why, the times and differences it measured, whether it was a stored
+   * verdict. Undefined when no probe applied (no WebGPU adapter, a backend asked for by name, `probe: false`).
+   */
+  get probe(): ProbeReport | undefined {
+    return this.#info.probe;
   }
 
   /** How many workers hold a copy of the model (see the load option `workers`). */

@@ -90,7 +90,8 @@ function hintFor(name: string, known: readonly string[], at: OptionAt, aliases: 
   const suggestion = didYouMean(name, known);
   if (suggestion !== undefined) return ` (did you mean '${at.option}${suggestion}'?)`;
   const owner = at.option === '' ? at.call : at.option.slice(0, -1);
-  return `; ${owner} takes ${known.join(', ')}`;
+  // Test hooks work when named, but are not offered.
+  return `; ${owner} takes ${known.filter((option) => !option.endsWith('ForTesting')).join(', ')}`;
 }
 
 /**

@@ -41,6 +41,38 @@ export interface LoadRequest {
   stallTimeoutMs: number;
   /** Time one warm single-row run once loaded (`ModelInfo.runMs`), for the page's choice of replicas. */
   timeRun: boolean;
+  probe: ProbeRequest;
+}
+
+/**
+ * What the WebGPU probe found: when 'auto' would pick WebGPU, the model runs once on WebGPU and once on
+ * WASM on the same feeds, and WebGPU is kept only if its outputs agree within `tolerance` and it is
+ * faster.
+ */
+export interface ProbeReport {
+  chose: 'webgpu' | 'wasm';
+  /** In words, with the figures: "WASM: WebGPU 4.10 ms vs WASM 1.20 ms per run". */
+  reason: string;
+  /** Fastest warm run on each backend (ms), when both ran and agreed. */
+  webgpuMs?: number;
+  wasmMs?: number;
+  /** The output that differed most, when one differed beyond the tolerance. */
+  worst?: { output: string; maxAbs: number; maxScaled: number; nonFinite: number; dimsDiffer?: string };
+  tolerance: number;
+  /** The verdict an earlier probe stored for this model, device and runtime: no runs this time. */
+  cached: boolean;
+}
+
+/** How a load checks WebGPU before trusting it (see ProbeReport). */
+export interface ProbeRequest {
+  enabled: boolean;
+  /** The app's own probe feeds; made-up ones otherwise. */
+  feeds?: Tensors;
+  tolerance: number;
+  /** Test hook: take the software adapter for hardware, so that 'auto' considers it and probes. */
+  softwareAsHardware: boolean;
+  /** Test hook: shift WebGPU's outputs, as a backend computing wrong answers would. */
+  perturbWebgpu: boolean;
 }
 
 export interface ModelInfo {
@@ -58,6 +90,8 @@ export interface ModelInfo {
    * made-up feeds fit the model (every input dim but dim 0 fixed, and the model accepts them).
    */
   runMs?: number;
+  /** Present when 'auto' probed WebGPU against WASM (or reused a stored verdict). */
+  probe?: ProbeReport;
 }
 
 /**

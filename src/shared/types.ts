@@ -86,7 +86,9 @@ export type LoadProgress =
   | { phase: 'download'; loaded: number; total: number | undefined }
   /** The model came from Cache Storage: no download. */
   | { phase: 'cache'; loaded: number; total: number }
-  | { phase: 'init' };
+  | { phase: 'init' }
+  /** 'auto' is checking WebGPU's answers and speed against WASM's before trusting it (see `probe`). */
+  | { phase: 'probe' };
 
 /**
  * Something went wrong that did not stop the load, e.g. the model could not be cached for lack of
@@ -174,6 +176,24 @@ export interface LoadOptions {
   persist?: boolean;
   /** Problems that do not fail the load (see LoadWarning); default: console.warn. */
   onWarning?: (warning: LoadWarning) => void;
+  /**
+   * When 'auto' would pick WebGPU, check it first (default true): the model runs on WebGPU and on
+   * WASM on the same feeds (made up from `model.inputs`, symbolic dims as 1, or these feeds), and
+   * WebGPU is kept only if every output agrees within `probeTolerance` and it is faster. The verdict
+   * is stored per model, adapter and runtime version: the probe runs once per device. `false` skips
+   * it; a backend asked for by name is never probed. `model.probe` says what it found.
+   */
+  probe?: boolean | Tensors;
+  /**
+   * How close WebGPU's outputs must be to WASM's for the probe: |webgpu - wasm| <= tolerance *
+   * (1 + |wasm|) for every element; default 1e-3.
+   */
+  probeTolerance?: number;
+  /**
+   * @internal Test hooks of the probe: take the software adapter for hardware (so 'auto' considers
+   * it), and shift WebGPU's outputs (so that they disagree).
+   */
+  probeForTesting?: { softwareAsHardware?: boolean; perturbWebgpu?: boolean };
 }
 
 /**

@@ -171,7 +171,11 @@ export class Host implements HostApi {
       if (info !== undefined) info.backendReason = change.reason;
       for (const handle of handles) void handle.onBackendChange?.(change);
     };
-    const { engine, choice, modelBytes } = await this.#loadEngine(request, { ...sinks, onBackendChange }, signal);
+    const { engine, choice, modelBytes, probe } = await this.#loadEngine(
+      request,
+      { ...sinks, onBackendChange },
+      signal,
+    );
     const what = `a run of model ${request.source.kind === 'url' ? request.source.url : '(bytes)'}`;
     const limits = { watch: this.#watch, what, maxRunMs: request.maxRunMs, deadlines: this.#deadlines };
     const hosted = hostModel(engine, request.batch, (run) => watched(run, limits));
@@ -186,6 +190,7 @@ export class Host implements HostApi {
       outputs: engine.outputs,
       modelBytes,
       ...(runMs === undefined ? {} : { runMs }),
+      ...(probe === undefined ? {} : { probe }),
     };
     return { ...hosted, info, handles, forget };
   }

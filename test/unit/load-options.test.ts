@@ -125,7 +125,8 @@ describe('checkLoadOptions', () => {
   it('lists the options there are when an unknown one is like none of them', () => {
     expect(optionErrorOf({ quantized: true }).message).toBe(
       "unknown load option 'quantized'; load takes backend, engine, onProgress, batch, signal, timeoutMs, maxRunMs, " +
-        'stallTimeoutMs, onBackendChange, baseUrl, numThreads, workers, integrity, cache, persist, onWarning',
+        'stallTimeoutMs, onBackendChange, baseUrl, numThreads, workers, integrity, cache, persist, onWarning, probe, ' +
+        'probeTolerance',
     );
     expect(optionErrorOf({ batch: { rows: 4 } }).message).toBe(
       "unknown load option 'batch.rows'; batch takes maxSize, maxDelayMs, trust",

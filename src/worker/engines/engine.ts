@@ -50,6 +50,8 @@ export interface Engine {
    */
   runResident?(feeds: ResidentTensors, keep: boolean): Promise<ResidentTensors>;
   dispose(): Promise<void>;
+  /** The runtime and its version ('onnxruntime-web 1.30.0'), where the engine knows it. */
+  readonly runtime?: string;
   /** Engine-specific counters merged into the model's stats (TF.js: its live tensor count). */
   stats?(): Partial<ModelStats>;
   /** Present only when the engine holds a device that can be lost (WebGPU). */

@@ -1,5 +1,5 @@
 import { BackendUnavailableError, LoadError, messageOf, WebinferError } from '../../shared/errors.js';
-import type { BackendChangeSink, LoadRequest, ProgressSink, WarningSink } from '../../shared/protocol.js';
+import type { BackendChangeSink, LoadRequest, ProbeReport, ProgressSink, WarningSink } from '../../shared/protocol.js';
 import type { Backend, BackendRequest } from '../../shared/types.js';
 import {
   chooseBackend,
@@ -13,6 +13,8 @@ import { withFallback } from './failover.js';
 import { fetchFile, modelFile, type FetchOptions } from '../delivery/fetch-file.js';
 import { modelReader } from './read-model.js';
 import { findEngine } from './registry.js';
+import { decideByProbe } from '../probe/choose-by-probe.js';
+import { digestOf } from '../probe/verdicts.js';
 
 /** Where a load reports to the page; `onBackendChange` is heard for the model's whole life. */
 export interface LoadSinks {
@@ -35,6 +37,51 @@ function chooseFor(plugin: EnginePlugin, requested: BackendRequest, caps: Capabi
     throw new BackendUnavailableError(message, { backend: requested, source });
   }
   return chooseBackend(requested, caps, plugin.backends);
+}
+
+/** Test hook: the software adapter taken for hardware, so that 'auto' considers WebGPU and probes it. */
+function withTestAdapter(capabilities: Capabilities, softwareAsHardware: boolean): Capabilities {
+  const { webgpu } = capabilities;
+  if (!softwareAsHardware || !webgpu.available || !webgpu.software) return capabilities;
+  return {
+    ...capabilities,
+    webgpu: { ...webgpu, software: false, description: `${webgpu.description}, taken for hardware by a test` },
+  };
+}
+
+/**
+ * What a probe's verdict holds for: the model's bytes, the adapter, the runtime's version, the probe's
+ * feeds and tolerance (and its test hook). A change to any is a new probe.
+ */
+async function probeKey(
+  request: LoadRequest,
+  capabilities: Capabilities,
+  engine: Engine,
+  modelDigest: Promise<string> | undefined,
+): Promise<string> {
+  const { feeds, tolerance, perturbWebgpu } = request.probe;
+  const adapter = capabilities.webgpu.available ? capabilities.webgpu.description : 'none';
+  const feedsKey = feeds === undefined ? 'made-up' : await digestOf(feedBytes(feeds));
+  const model = (await modelDigest) ?? 'unread';
+  return [model, adapter, engine.runtime ?? request.engine, feedsKey, tolerance, perturbWebgpu ? 'perturbed' : ''].join(
+    '|',
+  );
+}
+
+/** Every feed's bytes, in name order, as one array to digest. */
+function feedBytes(feeds: NonNullable<LoadRequest['probe']['feeds']>): Uint8Array {
+  const names = Object.keys(feeds).sort();
+  const parts = names.map((name) => {
+    const { data } = feeds[name] as NonNullable<(typeof feeds)[string]>;
+    return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  });
+  const joined = new Uint8Array(parts.reduce((sum, part) => sum + part.byteLength, 0));
+  let at = 0;
+  for (const part of parts) {
+    joined.set(part, at);
+    at += part.byteLength;
+  }
+  return joined;
 }
 
 /** The sizes of the files a model is made of: what each loaded copy of it holds, about. */
@@ -69,13 +116,17 @@ export async function loadEngine(
   request: LoadRequest,
   sinks: LoadSinks,
   signal: AbortSignal,
-): Promise<{ engine: Engine; choice: BackendChoice; modelBytes: number }> {
+): Promise<{ engine: Engine; choice: BackendChoice; modelBytes: number; probe?: ProbeReport }> {
   const source = request.source.kind === 'url' ? request.source.url : 'bytes';
   try {
     const plugin = findEngine(request.engine);
-    const capabilities = await detectCapabilities();
-    const choice = chooseFor(plugin, request.backend, capabilities, source);
+    const capabilities = withTestAdapter(await detectCapabilities(), request.probe.softwareAsHardware);
+    let choice = chooseFor(plugin, request.backend, capabilities, source);
     const fallbacks = fallbacksAfter(choice.backend, plugin.backends);
+    // 'auto' chose WebGPU: check its answers and speed against WASM before trusting it.
+    const probing =
+      request.backend === 'auto' && request.probe.enabled && choice.backend === 'webgpu' && fallbacks.includes('wasm');
+    let modelDigest: Promise<string> | undefined;
     const engineModule = await plugin.load();
     const numThreads = request.numThreads ?? (capabilities.threads ? Math.min(4, navigator.hardwareConcurrency) : 1);
     const runtimeFiles = plugin.runtimeFiles();
@@ -107,7 +158,11 @@ export async function loadEngine(
       runtimeFiles,
       numThreads,
       stallTimeoutMs,
-      readModel: (use) => readModel((bytes) => use(sizes.note('model', bytes))),
+      readModel: (use) =>
+        readModel((bytes) => {
+          if (probing) modelDigest ??= digestOf(bytes);
+          return use(sizes.note('model', bytes));
+        }),
       fetchFile: async (url, onFileProgress, fresh) => {
         const fetched = await fetchFile(url, fileOptions(url, onFileProgress), fresh);
         sizes.note(url, fetched.bytes);
@@ -115,10 +170,33 @@ export async function loadEngine(
       },
       onProgress,
     });
-    const engine = await engineModule.create(setupFor(choice.backend, sinks.onProgress));
+    let engine = await engineModule.create(setupFor(choice.backend, sinks.onProgress));
     const startOn = (backend: Backend) => engineModule.create(setupFor(backend, () => undefined));
-    const served = withFallback(engine, choice.backend, fallbacks, startOn, sinks.onBackendChange);
-    return { engine: served, choice, modelBytes: sizes.total() };
+    let probe: ProbeReport | undefined;
+    if (probing) {
+      const key = await probeKey(request, capabilities, engine, modelDigest);
+      const decided = await decideByProbe({
+        request: request.probe,
+        webgpu: engine,
+        startWasm: () => startOn('wasm'),
+        inputs: engine.inputs,
+        key,
+        onProgress: sinks.onProgress,
+      });
+      probe = decided.report;
+      const loser = probe.chose === 'wasm' ? engine : decided.wasm;
+      if (probe.chose === 'wasm') engine = decided.wasm ?? (await startOn('wasm'));
+      await loser?.dispose();
+      choice = { backend: probe.chose, reason: probe.reason };
+    }
+    const served = withFallback(
+      engine,
+      choice.backend,
+      fallbacksAfter(choice.backend, plugin.backends),
+      startOn,
+      sinks.onBackendChange,
+    );
+    return { engine: served, choice, modelBytes: sizes.total(), ...(probe && { probe }) };
   } catch (error) {
     if (error instanceof WebinferError) throw error;
     throw new LoadError(`could not load model ${source}: ${messageOf(error)}`, { source, cause: error });

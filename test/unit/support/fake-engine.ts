@@ -76,6 +76,7 @@ export function loadRequest(loadId: number, overrides: Partial<LoadRequest> = {}
     engine: 'onnx',
     backend: 'auto',
     batch: { maxSize: 64, maxDelayMs: 0, dim0: 'trust' },
+    probe: { enabled: false, tolerance: 1e-3, softwareAsHardware: false, perturbWebgpu: false },
     numThreads: undefined,
     integrity: {},
     cache: true,

@@ -151,6 +151,7 @@ async function createSession(setup: EngineSetup, model: Uint8Array): Promise<Eng
   return {
     inputs,
     outputs,
+    runtime: `onnxruntime-web ${ort.env.versions.web}`,
     ...(device && {
       device: {
         lost: device.lost.then(

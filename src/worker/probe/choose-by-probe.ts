@@ -1,0 +1,51 @@
+import type { ProbeReport, ProbeRequest, RowShapes } from '../../shared/protocol.js';
+import type { ProgressSink } from '../../shared/protocol.js';
+import type { TensorInfo, Tensors } from '../../shared/types.js';
+import { madeUpFeeds } from '../batching/probe-feeds.js';
+import type { Engine } from '../engines/engine.js';
+import { storedVerdict, storeVerdict } from './verdicts.js';
+import { probeWebGpu } from './webgpu-probe.js';
+
+/** Each input's declared shape with every symbolic dim taken as 1: the probe's made-up feeds. */
+function probeShapes(inputs: readonly TensorInfo[]): RowShapes {
+  const shapes: RowShapes = {};
+  for (const { name, dtype, shape } of inputs) {
+    shapes[name] = { dtype, dims: shape.map((dim) => (typeof dim === 'number' && dim > 0 ? dim : 1)) };
+  }
+  return shapes;
+}
+
+export interface ProbeContext {
+  request: ProbeRequest;
+  /** The model, started on WebGPU. */
+  webgpu: Engine;
+  /** Starts the model on WASM. */
+  startWasm(): Promise<Engine>;
+  inputs: readonly TensorInfo[];
+  /** Names this model, adapter, runtime and probe (see verdicts.ts): a stored verdict under it is reused. */
+  key: string;
+  onProgress: ProgressSink;
+}
+
+/**
+ * WebGPU or WASM, by the verdict stored for this model on this device, or else by a probe (stored for
+ * next time). `wasm` is the model started on WASM, when the probe started it.
+ */
+export async function decideByProbe(context: ProbeContext): Promise<{ report: ProbeReport; wasm?: Engine }> {
+  const { request, key } = context;
+  const stored = await storedVerdict(key);
+  if (stored !== undefined) return { report: { ...stored, cached: true } };
+  context.onProgress({ phase: 'probe' });
+  const wasm = await context.startWasm();
+  const feeds: Tensors = request.feeds ?? madeUpFeeds(probeShapes(context.inputs));
+  const verdict = await probeWebGpu({
+    webgpu: context.webgpu,
+    wasm,
+    feeds,
+    tolerance: request.tolerance,
+    feedsFrom: request.feeds === undefined ? 'made-up' : 'app',
+    perturbWebgpu: request.perturbWebgpu,
+  });
+  await storeVerdict(key, verdict);
+  return { report: { ...verdict, cached: false }, wasm };
+}

@@ -33,7 +33,10 @@ function combinedProgress(onProgress: (progress: LoadProgress) => void) {
   const byModel = new Map<string, { loaded: number; total: number }>();
   return (name: string) =>
     (progress: LoadProgress): void => {
-      if (progress.phase === 'probe') return onProgress(progress);
+      if (progress.phase === 'probe') {
+        onProgress(progress);
+        return;
+      }
       if (progress.phase === 'init') byModel.set(name, { loaded: 1, total: 1 });
       else byModel.set(name, { loaded: progress.loaded, total: progress.total ?? progress.loaded });
       let loaded = 0;

@@ -2,6 +2,7 @@
 export { load } from './page/load.js';
 export { configure } from './page/configure.js';
 export { connect } from './page/connect.js';
+export { outputDigest } from './page/output-digest.js';
 export type { AppModel, AppModelOptions, ConnectOptions } from './page/connect.js';
 export type { App, TaskTypes } from './page/app.js';
 export type { PoolSettings } from './page/worker-pool.js';
@@ -37,7 +38,7 @@ export {
   isAbortError,
 } from './shared/errors.js';
 export type { ErrorContext } from './shared/errors.js';
-export type { BatchingStatus, ModelStats, ProbeReport } from './shared/protocol.js';
+export type { BatchingStatus, ModelStats, ProbeReport, Provenance } from './shared/protocol.js';
 export type { CallOptions } from './page/cancellation.js';
 export type {
   Backend,

@@ -72,6 +72,7 @@ export const loadChecks: Readonly<Record<keyof LoadOptions, OptionCheck>> = {
   onWarning: aFunction,
   probe: rule('true, false or a feeds object', (value) => typeof value === 'boolean' || isPlainObject(value)),
   probeTolerance: rule('a number >= 0', (value) => typeof value === 'number' && value >= 0),
+  deterministic: aBoolean,
   probeForTesting: rule('an object', isPlainObject),
 };
 
@@ -87,6 +88,24 @@ const loadAliases: Aliases = {
  */
 export function checkLoadOptions(options: unknown): asserts options is LoadOptions {
   checkOptions(options, loadChecks, { call: 'load', option: '' }, loadAliases);
+}
+
+/**
+ * `deterministic: true` fixes one thread and no coalescing: asking for more threads or for coalescing
+ * beside it is a contradiction, said rather than silently overruled.
+ */
+export function checkDeterministic(options: LoadOptions): void {
+  if (options.deterministic !== true) return;
+  if (options.numThreads !== undefined && options.numThreads !== 1) {
+    throw optionError(
+      { call: 'load', option: 'numThreads' },
+      '1 (or left out) with deterministic: true',
+      options.numThreads,
+    );
+  }
+  if (options.batch !== undefined && options.batch !== false) {
+    throw optionError({ call: 'load', option: 'batch' }, 'false (or left out) with deterministic: true', options.batch);
+  }
 }
 
 /** `baseUrl` resolved against the page; it must parse. */

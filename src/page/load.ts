@@ -4,7 +4,7 @@ import { InputError, WorkerCrashedError } from '../shared/errors.js';
 import { scriptBaseUrl } from './bundle-url.js';
 import { requestPersistence } from './cache.js';
 import { integrityByUrl } from './integrity-option.js';
-import { batchSettings, checkLoadOptions, resolveBaseUrl } from './load-options.js';
+import { batchSettings, checkDeterministic, checkLoadOptions, resolveBaseUrl } from './load-options.js';
 import { hasUserinfo, redactSecrets } from '../shared/redact.js';
 import { type DecideWorkers, Model } from './model.js';
 import { sendableBuffer } from '../shared/transfer.js';
@@ -79,6 +79,7 @@ export async function loadInto<Outputs extends DtypesOf<Outputs> = DtypeMap>(
   options: LoadOptions = {},
 ): Promise<Model<Outputs>> {
   checkLoadOptions(options);
+  checkDeterministic(options);
   if (options.signal?.aborted) throw abortedError('load', options.signal);
   const { bytesOrUrl, transfer: buffers } = describeSource(
     isTfjsLoadHandler(source) ? await artifactsFromHandler(source) : source,
@@ -87,14 +88,15 @@ export async function loadInto<Outputs extends DtypesOf<Outputs> = DtypeMap>(
     source: bytesOrUrl,
     engine: inferEngine(bytesOrUrl, options.engine),
     backend: options.backend ?? 'auto',
-    batch: batchSettings(options.batch),
-    numThreads: options.numThreads ?? sharedThreads(options.workers),
+    batch: batchSettings(options.deterministic === true ? false : options.batch),
+    numThreads: options.deterministic === true ? 1 : (options.numThreads ?? sharedThreads(options.workers)),
     integrity: integrityByUrl(options.integrity, bytesOrUrl.kind === 'url' ? bytesOrUrl.url : undefined),
     cache: options.cache ?? true,
     maxRunMs: options.maxRunMs,
     stallTimeoutMs: options.stallTimeoutMs ?? 30_000,
     timeRun: false,
     probe: probeRequest(options),
+    deterministic: options.deterministic === true,
   };
   const onProgress = options.onProgress === undefined ? undefined : proxy(options.onProgress);
   const userWarn = options.onWarning ?? ((warning) => console.warn(`webinfer: ${warning.message}`));

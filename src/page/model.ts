@@ -2,7 +2,7 @@ import { checkCallOptions } from './call-options.js';
 import { abortedError, cancellable, type CallOptions } from './cancellation.js';
 import { DisposedError, InputError, WorkerCrashedError } from '../shared/errors.js';
 import type { WorkerChoice } from './auto-workers.js';
-import type { ModelInfo, ModelStats, ProbeReport, RowShapes } from '../shared/protocol.js';
+import type { ModelInfo, ModelStats, ProbeReport, Provenance, RowShapes } from '../shared/protocol.js';
 import { Replica, type Placement } from './replica.js';
 import { ModelStream, type StreamModel } from './model-stream.js';
 import type { StreamOptions } from './stream-options.js';
@@ -120,6 +120,17 @@ export class Model<Outputs extends DtypesOf<Outputs> = DtypeMap> {
    */
   get probe(): ProbeReport | undefined {
     return this.#info.probe;
+  }
+
+  /**
+   * What produces this model's results: the model file's SHA-256, the engine, the runtime and its
+   * version, the backend (and adapter), the thread count, and whether the load asked for
+   * `deterministic`. Log it beside a result (see `outputDigest`) to tell runs' setups apart.
+   */
+  get provenance(): Provenance {
+    const { provenance, backend } = this.#info;
+    const { adapter, ...rest } = provenance;
+    return { ...rest, backend, ...(backend === 'webgpu' && adapter !== undefined && { adapter }) };
   }
 
   /** How many workers hold a copy of the model (see the load option `workers`). */

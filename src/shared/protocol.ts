@@ -42,6 +42,8 @@ export interface LoadRequest {
   /** Time one warm single-row run once loaded (`ModelInfo.runMs`), for the page's choice of replicas. */
   timeRun: boolean;
   probe: ProbeRequest;
+  /** `deterministic: true`: a fixed backend that never moves (no failover), one thread, no coalescing. */
+  deterministic: boolean;
 }
 
 /**
@@ -92,6 +94,24 @@ export interface ModelInfo {
   runMs?: number;
   /** Present when 'auto' probed WebGPU against WASM (or reused a stored verdict). */
   probe?: ProbeReport;
+  /** Where the model's answers come from (the backend is ModelInfo's, which may change). */
+  provenance: Omit<Provenance, 'backend'>;
+}
+
+/** What produced a model's results: enough to tell two runs' setups apart in a log. */
+export interface Provenance {
+  /** SHA-256 (hex) of the model file's bytes (a TF.js model: of model.json). */
+  modelSha256: string;
+  engine: EngineKind;
+  /** The runtime and its version: 'onnxruntime-web 1.30.0', 'TensorFlow.js 4.22.0'. */
+  runtime: string;
+  backend: Backend;
+  /** The WebGPU adapter, on WebGPU. */
+  adapter?: string;
+  /** WASM threads. */
+  numThreads: number;
+  /** Whether the load asked for `deterministic: true`. */
+  deterministic: boolean;
 }
 
 /**

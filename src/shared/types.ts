@@ -190,6 +190,12 @@ export interface LoadOptions {
    */
   probeTolerance?: number;
   /**
+   * Results that do not depend on what else runs (default false): calls are never coalesced, WASM runs
+   * on one thread, and the backend is fixed: 'auto' means WASM, and a model never moves to another
+   * backend while serving (a lost GPU device fails its calls instead). `model.provenance` records it.
+   */
+  deterministic?: boolean;
+  /**
    * @internal Test hooks of the probe: take the software adapter for hardware (so 'auto' considers
    * it), and shift WebGPU's outputs (so that they disagree).
    */

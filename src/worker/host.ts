@@ -171,7 +171,7 @@ export class Host implements HostApi {
       if (info !== undefined) info.backendReason = change.reason;
       for (const handle of handles) void handle.onBackendChange?.(change);
     };
-    const { engine, choice, modelBytes, probe } = await this.#loadEngine(
+    const { engine, choice, modelBytes, probe, provenance } = await this.#loadEngine(
       request,
       { ...sinks, onBackendChange },
       signal,
@@ -189,6 +189,7 @@ export class Host implements HostApi {
       inputs: engine.inputs,
       outputs: engine.outputs,
       modelBytes,
+      provenance,
       ...(runMs === undefined ? {} : { runMs }),
       ...(probe === undefined ? {} : { probe }),
     };

@@ -3,6 +3,7 @@ import { isInputError, OptionError } from '../../src/shared/errors.js';
 import {
   backendRequests,
   batchSettings,
+  checkDeterministic,
   checkLoadOptions,
   engineKinds,
   resolveBaseUrl,
@@ -122,11 +123,21 @@ describe('checkLoadOptions', () => {
     expect(error.option).toBe(option);
   });
 
+  it('refuses more threads or coalescing beside deterministic: true, naming the option', () => {
+    expect(() => checkDeterministic({ deterministic: true, numThreads: 4 })).toThrow(
+      'load option numThreads must be 1 (or left out) with deterministic: true, got 4',
+    );
+    expect(() => checkDeterministic({ deterministic: true, batch: { maxSize: 8 } })).toThrow(
+      'load option batch must be false (or left out) with deterministic: true, got an object',
+    );
+    expect(() => checkDeterministic({ deterministic: true, numThreads: 1, batch: false })).not.toThrow();
+  });
+
   it('lists the options there are when an unknown one is like none of them', () => {
     expect(optionErrorOf({ quantized: true }).message).toBe(
       "unknown load option 'quantized'; load takes backend, engine, onProgress, batch, signal, timeoutMs, maxRunMs, " +
         'stallTimeoutMs, onBackendChange, baseUrl, numThreads, workers, integrity, cache, persist, onWarning, probe, ' +
-        'probeTolerance',
+        'probeTolerance, deterministic',
     );
     expect(optionErrorOf({ batch: { rows: 4 } }).message).toBe(
       "unknown load option 'batch.rows'; batch takes maxSize, maxDelayMs, trust",

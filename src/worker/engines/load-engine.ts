@@ -1,5 +1,12 @@
 import { BackendUnavailableError, LoadError, messageOf, WebinferError } from '../../shared/errors.js';
-import type { BackendChangeSink, LoadRequest, ProbeReport, ProgressSink, WarningSink } from '../../shared/protocol.js';
+import type {
+  BackendChangeSink,
+  LoadRequest,
+  ProbeReport,
+  ProgressSink,
+  Provenance,
+  WarningSink,
+} from '../../shared/protocol.js';
 import type { Backend, BackendRequest } from '../../shared/types.js';
 import {
   chooseBackend,
@@ -106,23 +113,32 @@ class FileSizes {
   }
 }
 
+/** A model started: its engine, the backend chosen and why, its size, the probe's report, its provenance. */
+export interface LoadedEngine {
+  engine: Engine;
+  choice: BackendChoice;
+  modelBytes: number;
+  probe?: ProbeReport;
+  provenance: Omit<Provenance, 'backend'>;
+}
+
 /**
  * Everything a load does in the worker: find the engine, choose the backend, fetch the runtime
  * alongside the model, start the engine (one that moves on to the engine's later backends if its own
  * fails). `signal` cancels the load's own downloads (model, shards), never the runtime's, which other
  * loads share.
  */
-export async function loadEngine(
-  request: LoadRequest,
-  sinks: LoadSinks,
-  signal: AbortSignal,
-): Promise<{ engine: Engine; choice: BackendChoice; modelBytes: number; probe?: ProbeReport }> {
+export async function loadEngine(request: LoadRequest, sinks: LoadSinks, signal: AbortSignal): Promise<LoadedEngine> {
   const source = request.source.kind === 'url' ? request.source.url : 'bytes';
   try {
     const plugin = findEngine(request.engine);
     const capabilities = withTestAdapter(await detectCapabilities(), request.probe.softwareAsHardware);
-    let choice = chooseFor(plugin, request.backend, capabilities, source);
-    const fallbacks = fallbacksAfter(choice.backend, plugin.backends);
+    // Deterministic results need a fixed backend: 'auto' means WASM, and the model never moves.
+    const requested = request.deterministic && request.backend === 'auto' ? 'wasm' : request.backend;
+    let choice = chooseFor(plugin, requested, capabilities, source);
+    if (requested !== request.backend)
+      choice = { ...choice, reason: choice.reason.replace(/, as requested$/, ', as deterministic: true asks') };
+    const fallbacks = request.deterministic ? [] : fallbacksAfter(choice.backend, plugin.backends);
     // 'auto' chose WebGPU: check its answers and speed against WASM before trusting it.
     const probing =
       request.backend === 'auto' && request.probe.enabled && choice.backend === 'webgpu' && fallbacks.includes('wasm');
@@ -160,7 +176,7 @@ export async function loadEngine(
       stallTimeoutMs,
       readModel: (use) =>
         readModel((bytes) => {
-          if (probing) modelDigest ??= digestOf(bytes);
+          modelDigest ??= digestOf(bytes);
           return use(sizes.note('model', bytes));
         }),
       fetchFile: async (url, onFileProgress, fresh) => {
@@ -192,11 +208,19 @@ export async function loadEngine(
     const served = withFallback(
       engine,
       choice.backend,
-      fallbacksAfter(choice.backend, plugin.backends),
+      request.deterministic ? [] : fallbacksAfter(choice.backend, plugin.backends),
       startOn,
       sinks.onBackendChange,
     );
-    return { engine: served, choice, modelBytes: sizes.total(), ...(probe && { probe }) };
+    const provenance = {
+      modelSha256: (await modelDigest) ?? 'unknown',
+      engine: request.engine,
+      runtime: engine.runtime ?? request.engine,
+      ...(choice.backend === 'webgpu' && capabilities.webgpu.available && { adapter: capabilities.webgpu.description }),
+      numThreads,
+      deterministic: request.deterministic,
+    };
+    return { engine: served, choice, modelBytes: sizes.total(), ...(probe && { probe }), provenance };
   } catch (error) {
     if (error instanceof WebinferError) throw error;
     throw new LoadError(`could not load model ${source}: ${messageOf(error)}`, { source, cause: error });

@@ -64,7 +64,14 @@ export function fakeLoads(options: { gated?: boolean } = {}) {
         signal.addEventListener('abort', () => reject(signal.reason), { once: true }),
       );
     }
-    return { engine, choice: { backend: 'wasm', reason: 'a fake engine' }, modelBytes: 0 };
+    const provenance = {
+      modelSha256: 'fake',
+      engine: request.engine,
+      runtime: 'a fake engine',
+      numThreads: 1,
+      deterministic: request.deterministic,
+    };
+    return { engine, choice: { backend: 'wasm', reason: 'a fake engine' }, modelBytes: 0, provenance };
   };
   return { loadEngine, loads };
 }
@@ -77,6 +84,7 @@ export function loadRequest(loadId: number, overrides: Partial<LoadRequest> = {}
     backend: 'auto',
     batch: { maxSize: 64, maxDelayMs: 0, dim0: 'trust' },
     probe: { enabled: false, tolerance: 1e-3, softwareAsHardware: false, perturbWebgpu: false },
+    deterministic: false,
     numThreads: undefined,
     integrity: {},
     cache: true,

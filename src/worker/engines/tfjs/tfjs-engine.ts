@@ -117,6 +117,7 @@ async function createModel(setup: EngineSetup, modelJson: Uint8Array): Promise<E
   }
   const { inputs, outputs } = described;
   return {
+    runtime: `TensorFlow.js ${tf.version_core}`,
     inputs,
     outputs,
     run: (feeds) =>

@@ -39,7 +39,7 @@ export {
 } from './shared/errors.js';
 export type { ErrorContext } from './shared/errors.js';
 export type { BatchingStatus, ModelStats, ProbeReport, Provenance } from './shared/protocol.js';
-export type { CallOptions } from './page/cancellation.js';
+export type { CallOptions, CallTiming } from './page/cancellation.js';
 export type {
   Backend,
   BackendChange,

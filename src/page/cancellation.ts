@@ -5,6 +5,29 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** Rejects the call with AbortError after this many milliseconds. */
   timeoutMs?: number;
+  /** Hears, once the call resolved, where its time went (see CallTiming). */
+  onTiming?: (timing: CallTiming) => void;
+}
+
+/**
+ * Where one call's time went, in ms; the parts add up to `totalMs`. Clocks of the page and the worker
+ * share an epoch (`performance.timeOrigin`), so the parts across threads are comparable.
+ */
+export interface CallTiming {
+  /** From the call to its message leaving the page (the calls of one task leave together). */
+  pageQueueMs: number;
+  /** The message's trip to the worker. */
+  toWorkerMs: number;
+  /** Waiting in the worker's queue for the engine (runs of other calls in flight). */
+  workerQueueMs: number;
+  /** The engine run that served the call (for several feeds: from the first run's start to the last's end). */
+  runMs: number;
+  /** From the run's end to the answer on the page: splitting the batch, the reply, its trip back. */
+  fromWorkerMs: number;
+  totalMs: number;
+  /** Rows and calls' feeds in that run: more than the call's own when it was coalesced. */
+  runRows: number;
+  runRequests: number;
 }
 
 export function abortedError(what: string, signal: AbortSignal): AbortError {

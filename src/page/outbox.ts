@@ -1,11 +1,20 @@
 import { fromWire } from '../shared/errors.js';
-import type { OutcomeSink, PredictCall, PredictOutcome } from '../shared/protocol.js';
+import type { OutcomeSink, PredictCall, PredictOutcome, WorkerTiming } from '../shared/protocol.js';
+import { absoluteNow } from '../shared/clock.js';
 import type { Tensors } from '../shared/types.js';
+
+/** A call's answer: its results, and, for a call that asked, when it left the page and the worker's timing. */
+export interface Answer {
+  results: Tensors[];
+  postedAt: number;
+  timing?: WorkerTiming;
+}
 
 interface Posted {
   call: PredictCall;
-  resolve(results: Tensors[]): void;
+  resolve(answer: Answer): void;
   reject(error: unknown): void;
+  postedAt: number;
 }
 
 /**
@@ -20,7 +29,7 @@ export type SendCalls = (
 
 function settle(entry: Posted, outcome: PredictOutcome): void {
   if ('error' in outcome) entry.reject(fromWire(outcome.error));
-  else entry.resolve(outcome.results);
+  else entry.resolve({ ...outcome, postedAt: entry.postedAt });
 }
 
 /**
@@ -40,10 +49,10 @@ export class Outbox {
     this.#gather = gather;
   }
 
-  post(call: PredictCall, transfer: Iterable<ArrayBuffer>): Promise<Tensors[]> {
+  post(call: PredictCall, transfer: Iterable<ArrayBuffer>): Promise<Answer> {
     return new Promise((resolve, reject) => {
       if (this.#gather && this.#posted.length === 0) queueMicrotask(() => this.#flush());
-      this.#posted.push({ call, resolve, reject });
+      this.#posted.push({ call, resolve, reject, postedAt: 0 });
       this.#transfer.push(...transfer);
       if (!this.#gather) this.#flush();
     });
@@ -63,6 +72,8 @@ export class Outbox {
     this.#posted = [];
     this.#transfer = [];
     if (posted.length === 0) return;
+    const postedAt = absoluteNow();
+    for (const entry of posted) entry.postedAt = postedAt;
     const calls = posted.map((entry) => entry.call);
     const waiting = new Map(posted.map((entry) => [entry.call.callId, entry]));
     const onOutcomes: OutcomeSink = (outcomes) => {

@@ -1,6 +1,7 @@
 import { transfer } from 'comlink';
-import { cancellable, type CallOptions } from './cancellation.js';
-import type { ModelInfo, ModelStats, PredictCall, RowShapes, StreamSpec } from '../shared/protocol.js';
+import { cancellable, type CallOptions, type CallTiming } from './cancellation.js';
+import { absoluteNow } from '../shared/clock.js';
+import type { ModelInfo, ModelStats, PredictCall, RowShapes, StreamSpec, WorkerTiming } from '../shared/protocol.js';
 import { Outbox } from './outbox.js';
 import { canMoveBuffers, moveBuffers, prepareTransfer } from '../shared/transfer.js';
 import type { Tensors } from '../shared/types.js';
@@ -15,6 +16,21 @@ export interface Placement {
 }
 
 let nextCallId = 1;
+
+/** A call's time, part by part, from when it was made, when it left, and what the worker measured. */
+function callTiming(calledAt: number, postedAt: number, worker: WorkerTiming): CallTiming {
+  const answeredAt = absoluteNow();
+  return {
+    pageQueueMs: postedAt - calledAt,
+    toWorkerMs: worker.receivedAt - postedAt,
+    workerQueueMs: worker.runStart - worker.receivedAt,
+    runMs: worker.runEnd - worker.runStart,
+    fromWorkerMs: answeredAt - worker.runEnd,
+    totalMs: answeredAt - calledAt,
+    runRows: worker.runRows,
+    runRequests: worker.runRequests,
+  };
+}
 
 /** A call's rows (dim 0 of each feeds object's first input): what a replica has in flight. */
 function rowsOf(feedsList: readonly Tensors[]): number {
@@ -74,7 +90,14 @@ export class Replica {
     const posted: PredictCall = { callId, requests };
     if (timeoutMs !== undefined) posted.timeoutMs = timeoutMs;
     if (stream !== undefined) posted.stream = stream;
-    const call = this.#outbox.post(posted, buffers);
+    const { onTiming } = options;
+    if (onTiming !== undefined) posted.timing = true;
+    const calledAt = absoluteNow();
+    const answer = this.#outbox.post(posted, buffers);
+    const call = answer.then(({ results, postedAt, timing }) => {
+      if (onTiming !== undefined && timing !== undefined) onTiming(callTiming(calledAt, postedAt, timing));
+      return results;
+    });
     let answered = false;
     const done = () => {
       if (!answered) this.rows -= rows;

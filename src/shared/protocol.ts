@@ -147,6 +147,14 @@ export interface ModelStats {
    * included). Unchanged between calls unless something leaks.
    */
   engineTensors?: number;
+  /**
+   * Recent engine runs' durations and requests' waits in the worker's queue (the last 1024 of each),
+   * in ms; per replica, the first replica's on several workers. Absent before the first run.
+   */
+  latency?: {
+    runMs?: { p50: number; p95: number; p99: number };
+    queueMs?: { p50: number; p95: number; p99: number };
+  };
   /** A model on several workers (load option `workers`): each replica's own runs and requests. */
   byWorker?: Array<{ runs: number; requests: number }>;
 }
@@ -161,6 +169,8 @@ export interface PredictCall {
   requests: Tensors[];
   /** The caller's timeoutMs: a run serving this call that overstays it (plus a grace) is stopped. */
   timeoutMs?: number;
+  /** Answer with the call's WorkerTiming (the caller passed onTiming). */
+  timing?: true;
   /** The stream (`openStream`) the call belongs to: it runs after the stream's earlier calls, fed its state. */
   stream?: number;
 }
@@ -173,7 +183,21 @@ export interface StreamSpec {
   initial: Tensors;
 }
 
-export type PredictOutcome = { results: Tensors[] } | { error: WireError };
+/**
+ * When the worker handled a call that asked for its timing (`PredictCall.timing`): absolute times in
+ * ms (`performance.timeOrigin + performance.now()`, comparable across threads).
+ */
+export interface WorkerTiming {
+  receivedAt: number;
+  /** The engine run that served the call (the first and last, for a call of several feeds). */
+  runStart: number;
+  runEnd: number;
+  /** Rows and requests in that run: more than the call's own when it was coalesced. */
+  runRows: number;
+  runRequests: number;
+}
+
+export type PredictOutcome = { results: Tensors[]; timing?: WorkerTiming } | { error: WireError };
 
 /** Outcomes of some calls of a message, sent as soon as their runs have finished: `callId` → outcome. */
 export type OutcomeSink = (outcomes: Array<[callId: number, outcome: PredictOutcome]>) => void;

@@ -14,10 +14,13 @@ import type {
   StreamSpec,
   TaskCall,
   WarningSink,
+  WorkerTiming,
 } from '../shared/protocol.js';
 import { prepareTransfer, transferablesOf } from '../shared/transfer.js';
 import type { BackendChange, LoadProgress, LoadWarning, Tensors } from '../shared/types.js';
 import { hostModel, type BatchedModel } from './batching/hosted-model.js';
+import type { RunRecord } from './batching/run-log.js';
+import { absoluteNow } from '../shared/clock.js';
 import type { loadEngine } from './engines/load-engine.js';
 import { oversizeOutput } from './output-limit.js';
 import { RunWatch, watchdogGraceMs, watched } from './run-watch.js';
@@ -199,9 +202,24 @@ export class Host implements HostApi {
   async predict(modelId: number, calls: PredictCall[], byRun = false): Promise<PredictOutcome[]> {
     const { model, calls: pending } = this.#handle(modelId);
     const receivedAt = performance.now();
+    const arrivedAt = absoluteNow();
     for (const { requests, timeoutMs } of calls) {
+      for (const feeds of requests) model.log.arrived(feeds);
       if (timeoutMs !== undefined) for (const feeds of requests) this.#deadlines.set(feeds, receivedAt + timeoutMs);
     }
+    // The call's timing, for a caller who asked (onTiming): when it arrived, the run(s) that served it.
+    const timingOf = ({ requests, timing }: PredictCall): WorkerTiming | undefined => {
+      const runs = timing ? requests.map((feeds) => model.log.runOf(feeds)) : [];
+      const [first] = runs;
+      if (first === undefined || runs.some((run) => run === undefined)) return undefined;
+      const served = runs as RunRecord[];
+      return {
+        ...first,
+        receivedAt: arrivedAt,
+        runStart: Math.min(...served.map((run) => run.runStart)),
+        runEnd: Math.max(...served.map((run) => run.runEnd)),
+      };
+    };
     const running = calls.map(({ callId, requests, stream }) => {
       pending.add(callId);
       const push = (feeds: Tensors) => model.batcher.push(feeds, callId);
@@ -210,11 +228,12 @@ export class Host implements HostApi {
     });
     const replies = this.#replies;
     if (byRun && replies !== undefined) {
-      await answerEach(calls, running, (outcomes, buffers) => replies.postMessage(outcomes, buffers));
+      await answerEach(calls, running, timingOf, (outcomes, buffers) => replies.postMessage(outcomes, buffers));
       return [];
     }
     const buffers = new Set<ArrayBuffer>();
-    const outcomes = (await Promise.allSettled(running)).map((settled) => outcomeOf(settled, buffers));
+    const settled = await Promise.allSettled(running);
+    const outcomes = settled.map((each, i) => outcomeOf(each, buffers, timingOf(calls[i] as PredictCall)));
     return transfer(outcomes, [...buffers]);
   }
 
@@ -342,7 +361,7 @@ export class Host implements HostApi {
 
   stats(modelId: number): ModelStats {
     const { model } = this.#handle(modelId);
-    return { ...model.stats, ...model.engine.stats?.() };
+    return { ...model.stats, latency: model.log.latency(), ...model.engine.stats?.() };
   }
 
   async dispose(modelId: number): Promise<void> {
@@ -395,12 +414,17 @@ async function downloaded(feeds: ResidentTensors): Promise<Tensors> {
 }
 
 /** A call's outcome, its output buffers added to `buffers` for transfer. */
-function outcomeOf(settled: PromiseSettledResult<Tensors[]>, buffers: Set<ArrayBuffer>): PredictOutcome {
+function outcomeOf(
+  settled: PromiseSettledResult<Tensors[]>,
+  buffers: Set<ArrayBuffer>,
+  timing: WorkerTiming | undefined,
+): PredictOutcome {
   if (settled.status === 'rejected') return { error: toWire(failedRun(settled.reason)) };
   // One output too large to post would fail the whole reply: only its own call rejects.
   const oversize = settled.value.map(oversizeOutput).find((error) => error !== undefined);
   if (oversize !== undefined) return { error: toWire(oversize) };
-  return { results: settled.value.map((outputs) => prepareTransfer(outputs, buffers)) };
+  const results = settled.value.map((outputs) => prepareTransfer(outputs, buffers));
+  return timing === undefined ? { results } : { results, timing };
 }
 
 /**
@@ -412,6 +436,7 @@ function outcomeOf(settled: PromiseSettledResult<Tensors[]>, buffers: Set<ArrayB
 async function answerEach(
   calls: PredictCall[],
   running: Promise<Tensors[]>[],
+  timingOf: (call: PredictCall) => WorkerTiming | undefined,
   post: (outcomes: Parameters<OutcomeSink>[0], transfer: ArrayBuffer[]) => void,
 ): Promise<void> {
   let ready: Array<[number, PredictOutcome]> = [];
@@ -425,7 +450,8 @@ async function answerEach(
     running.map(async (results, i) => {
       const [settled] = await Promise.allSettled([results]);
       if (ready.length === 0) queueMicrotask(send);
-      ready.push([(calls[i] as PredictCall).callId, outcomeOf(settled as PromiseSettledResult<Tensors[]>, buffers)]);
+      const call = calls[i] as PredictCall;
+      ready.push([call.callId, outcomeOf(settled as PromiseSettledResult<Tensors[]>, buffers, timingOf(call))]);
     }),
   );
 }

@@ -7,12 +7,16 @@ import { BatchTuner } from './batch-tuner.js';
 import { Batcher, type RunBatch } from './batcher.js';
 import type { Engine, ResidentTensors } from '../engines/engine.js';
 import { timeOf } from '../time-run.js';
+import { RunLog } from './run-log.js';
+import { absoluteNow } from '../../shared/clock.js';
 
 /** A loaded engine with its queue of requests and its counters. */
 export interface BatchedModel {
   engine: Engine;
   batcher: Batcher<Tensors, Tensors>;
   stats: ModelStats;
+  /** Which run served each request, and recent run and queue times. */
+  log: RunLog;
   /** Runs `feeds` alone, in turn with the callers' runs, uncounted; resolves with the engine's time (ms). */
   timeAlone(feeds: Tensors): Promise<number>;
   /**
@@ -62,6 +66,8 @@ export function hostModel(
   /** Feeds queued by runResident, and whether their outputs stay on the GPU. */
   const resident = new WeakMap<Tensors, boolean>();
 
+  const log = new RunLog();
+
   const timed = async (
     requests: readonly Tensors[],
     feeds: Tensors,
@@ -70,12 +76,12 @@ export function hostModel(
     stats.runs += 1;
     stats.requests += requests.length;
     stats.largestRun = Math.max(stats.largestRun, requests.length);
-    const started = performance.now();
+    const runStart = absoluteNow();
     const outputs = await runOn(feeds);
-    tuner.record(
-      requests.reduce((sum, request) => sum + rowsOf(request), 0),
-      performance.now() - started,
-    );
+    const runEnd = absoluteNow();
+    const runRows = requests.reduce((sum, request) => sum + rowsOf(request), 0);
+    tuner.record(runRows, runEnd - runStart);
+    log.record(requests, { runStart, runEnd, runRows, runRequests: requests.length });
     return outputs;
   };
 
@@ -122,5 +128,5 @@ export function hostModel(
     resident.set(queued, keep);
     return batcher.push(queued, callId);
   };
-  return { engine, batcher, stats, timeAlone, runResident };
+  return { engine, batcher, stats, log, timeAlone, runResident };
 }

@@ -39,10 +39,24 @@ function html(tag: string, attributes: Record<string, string> = {}, text = ''): 
   return node;
 }
 
+type CallTiming = import('../../src/index.js').CallTiming;
+
 interface Sides {
   webinfer: Runner;
   raw: Runner;
+  /** Where each webinfer call's time went (predict's onTiming). */
+  timings: CallTiming[];
   dispose(): Promise<void>;
+}
+
+/** A webinfer call's time, part by part (medians), in words. */
+function breakdown(timings: readonly CallTiming[]): string {
+  const part = (pick: (timing: CallTiming) => number) => median(timings.map(pick)).toFixed(3);
+  return (
+    `Where a webinfer call's time goes (each part's median over ${timings.length} calls): on the page ${part((t) => t.pageQueueMs)} ms, ` +
+    `to the worker ${part((t) => t.toWorkerMs)} ms, queued there ${part((t) => t.workerQueueMs)} ms, engine run ` +
+    `${part((t) => t.runMs)} ms, back to the page ${part((t) => t.fromWorkerMs)} ms; the whole call ${part((t) => t.totalMs)} ms.`
+  );
 }
 
 async function makeSides(modelUrl: string, dims: number[], backend: Backend): Promise<Sides> {
@@ -60,11 +74,13 @@ async function makeSides(modelUrl: string, dims: number[], backend: Backend): Pr
   const base = Float32Array.from({ length: dims.reduce((a, b) => a * b, 1) }, (_, i) => (i % 255) / 255);
   const webinferInput = model.inputs[0]?.name ?? 'x';
   const rawInput = raw.inputs[0] ?? 'x';
+  const timings: CallTiming[] = [];
   return {
+    timings,
     webinfer: {
       name: 'webinfer',
       prepare: () => ({ [webinferInput]: { dtype: 'float32', dims, data: base.slice() } }),
-      call: async (feeds) => void (await model.predict(feeds)),
+      call: async (feeds) => void (await model.predict(feeds, { onTiming: (timing) => timings.push(timing) })),
     },
     raw: {
       name: 'raw',
@@ -117,7 +133,8 @@ export function mountBenchPanel(host: HTMLElement, modelUrl: string, dims: numbe
   const workersHost = html('div', { class: 'bench-chart' });
   const workersSummary = html('p', { class: 'bench-summary', id: 'bench-workers-summary' });
   const verdict = html('p', { class: 'bench-verdict', id: 'bench-verdict' });
-  host.append(controls, summary, latencyHost, throughputHost, workersHost, workersSummary, verdict);
+  const parts = html('p', { class: 'bench-summary', id: 'bench-breakdown' });
+  host.append(controls, summary, parts, latencyHost, throughputHost, workersHost, workersSummary, verdict);
   void hasRealGpu().then(
     (gpu) => gpu !== null && select.append(html('option', { value: 'webgpu' }, `WebGPU (${gpu})`)),
   );
@@ -126,7 +143,7 @@ export function mountBenchPanel(host: HTMLElement, modelUrl: string, dims: numbe
     button.disabled = true;
     select.disabled = true;
     for (const chart of [latencyHost, throughputHost, workersHost]) chart.replaceChildren();
-    for (const line of [summary, workersSummary, verdict]) line.textContent = '';
+    for (const line of [summary, parts, workersSummary, verdict]) line.textContent = '';
     void run(select.value as Backend)
       .catch(
         (error: unknown) => (status.textContent = `Error: ${error instanceof Error ? error.message : String(error)}`),
@@ -151,6 +168,7 @@ export function mountBenchPanel(host: HTMLElement, modelUrl: string, dims: numbe
       const w = samples.webinfer?.ms ?? [];
       const r = samples.raw?.ms ?? [];
       latencyChart(latencyHost, histogram(w, r));
+      parts.textContent = breakdown(sides.timings.slice(-reps));
       const p1 =
         `P1 latency: webinfer ${median(w).toFixed(2)} ms, raw ${median(r).toFixed(2)} ms per call ` +
         `(${(median(w) / median(r)).toFixed(3)}x).`;

@@ -75,7 +75,10 @@ function failedRun(error: unknown): WebinferError {
 function shareKey(request: LoadRequest): string | undefined {
   if (request.source.kind !== 'url') return undefined;
   const { loadId: _, ...options } = request;
-  return JSON.stringify(options);
+  // Probe feeds are tensors: their values count, and JSON cannot write an int64 array's bigints.
+  return JSON.stringify(options, (_key, value: unknown) =>
+    ArrayBuffer.isView(value) ? Array.from(value as unknown as ArrayLike<number | bigint>, String).join(',') : value,
+  );
 }
 
 /** The worker's side of the SDK: loads models, queues and coalesces their requests, runs them. */

@@ -101,3 +101,48 @@ test('with no WebGPU adapter there is nothing to probe', async ({ sdk }) => {
   expect(loaded.backend).toBe('wasm');
   expect(loaded.probe).toBeUndefined();
 });
+
+test("Silero VAD's WebGPU answers are the runtime's own, and the probe demotes them", async ({ sdk }) => {
+  test.skip(!sdk.setup.webgpuFlag, 'no WebGPU adapter in this setup');
+  test.setTimeout(120_000);
+  const outcome = await sdk.page.evaluate(async () => {
+    const url = new URL('../models/out/silero_vad_v5.onnx', document.baseURI).href;
+    const audio = (i: number) =>
+      Float32Array.from({ length: 512 }, (_, k) => 0.3 * Math.sin((i * 512 + k) * 0.05) + 0.01 * Math.sin(k * 1.7 + i));
+    const feeds = (i: number) => ({
+      input: { dtype: 'float32' as const, dims: [1, 512], data: audio(i) },
+      state: { dtype: 'float32' as const, dims: [2, 1, 128], data: new Float32Array(256) },
+      sr: { dtype: 'int64' as const, dims: [], data: BigInt64Array.from([16000n]) },
+    });
+    // webinfer on WebGPU, and onnxruntime-web's WebGPU build called by hand, on the same chunks.
+    const model = await window.webinfer.load(url, { backend: 'webgpu' });
+    const ours: number[] = [];
+    for (let i = 0; i < 5; i += 1) ours.push(Number((await model.predict(feeds(i))).output!.data[0]));
+    await model.dispose();
+    const ort = await import(new URL('../../dist/ort/ort.webgpu.min.mjs', document.baseURI).href);
+    ort.env.wasm.wasmPaths = new URL('../../dist/ort/', document.baseURI).href;
+    const session = await ort.InferenceSession.create(url, { executionProviders: ['webgpu'] });
+    const raw: number[] = [];
+    for (let i = 0; i < 5; i += 1) {
+      const f = feeds(i);
+      const out = await session.run({
+        input: new ort.Tensor('float32', f.input.data, f.input.dims),
+        state: new ort.Tensor('float32', f.state.data, f.state.dims),
+        sr: new ort.Tensor('int64', f.sr.data, f.sr.dims),
+      });
+      raw.push(out.output.data[0]);
+    }
+    await session.release();
+    // The probe, on a real chunk, with the software adapter taken for hardware.
+    const probed = await window.webinfer.load(url, {
+      backend: 'auto',
+      probe: feeds(0),
+      probeForTesting: { softwareAsHardware: true },
+    });
+    return { ours, raw, probe: probed.probe, backend: probed.backend };
+  });
+  expect(outcome.ours).toEqual(outcome.raw); // bit for bit: what WebGPU answers is onnxruntime-web's doing
+  expect(outcome.backend).toBe('wasm');
+  expect(outcome.probe?.reason).toMatch(/^WASM: WebGPU output '(output|stateN)' differs from WASM by /);
+  test.info().annotations.push({ type: 'probe', description: outcome.probe!.reason });
+});

@@ -1,3 +1,4 @@
+import { messageOf } from '../../shared/errors.js';
 import type { ProbeReport, ProbeRequest, RowShapes } from '../../shared/protocol.js';
 import type { ProgressSink } from '../../shared/protocol.js';
 import type { TensorInfo, Tensors } from '../../shared/types.js';
@@ -36,7 +37,15 @@ export async function decideByProbe(context: ProbeContext): Promise<{ report: Pr
   const stored = await storedVerdict(key);
   if (stored !== undefined) return { report: { ...stored, cached: true } };
   context.onProgress({ phase: 'probe' });
-  const wasm = await context.startWasm();
+  let wasm: Engine;
+  try {
+    wasm = await context.startWasm();
+  } catch (error) {
+    // WASM would not start (its runtime failed to download): WebGPU serves, unchecked, and the next
+    // load probes again (nothing is stored).
+    const reason = `WebGPU, unchecked: the probe could not start WASM to compare with (${messageOf(error)})`;
+    return { report: { chose: 'webgpu', reason, tolerance: request.tolerance, cached: false } };
+  }
   const feeds: Tensors = request.feeds ?? madeUpFeeds(probeShapes(context.inputs));
   const verdict = await probeWebGpu({
     webgpu: context.webgpu,

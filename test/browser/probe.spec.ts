@@ -146,18 +146,3 @@ test("Silero VAD's WebGPU answers are the runtime's own, and the probe demotes t
   expect(outcome.probe?.reason).toMatch(/^WASM: WebGPU output '(output|stateN)' differs from WASM by /);
   test.info().annotations.push({ type: 'probe', description: outcome.probe!.reason });
 });
-
-test('a WASM runtime that fails to download does not fail a WebGPU load: it serves, unchecked, and says why', async ({
-  sdk,
-}) => {
-  test.skip(!sdk.setup.webgpuFlag, 'no WebGPU adapter in this setup');
-  // Only WASM's binary breaks: WebGPU's (…threaded.asyncify.wasm) is served as usual.
-  const baseUrl = `../../__fault/500@threaded.wasm~${Date.now()}/dist/`;
-  const loaded = await loadMlp(sdk.page, { baseUrl, probeForTesting: hardware });
-  expect(loaded.backend).toBe('webgpu');
-  expect(loaded.probe).toMatchObject({ chose: 'webgpu', cached: false });
-  expect(loaded.reason).toMatch(
-    /^WebGPU, unchecked: the probe could not start WASM to compare with \(.*ort-wasm-simd-threaded\.wasm/,
-  );
-  expect(loaded.probs.reduce((sum, p) => sum + p, 0)).toBeCloseTo(1, 5);
-});

@@ -100,8 +100,11 @@ export interface ModelInfo {
 
 /** What produced a model's results: enough to tell two runs' setups apart in a log. */
 export interface Provenance {
-  /** SHA-256 (hex) of the model file's bytes (a TF.js model: of model.json). */
-  modelSha256: string;
+  /**
+   * SHA-256 (hex) of the model file's bytes (a TF.js model: of model.json); absent outside secure
+   * contexts, which have no SubtleCrypto.
+   */
+  modelSha256?: string;
   engine: EngineKind;
   /** The runtime and its version: 'onnxruntime-web 1.30.0', 'TensorFlow.js 4.22.0'. */
   runtime: string;

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { chromium } from '@playwright/test';
+import { chromiumArgs, chromiumPath } from '../chromium.mjs';
 import { expect, test } from './fixtures.js';
 import { featuresFor } from './reference.js';
 
@@ -95,4 +97,35 @@ test('outputDigest fingerprints name, dtype, dims and bytes: equal outputs agree
   expect(digests.b).toBe(expected);
   expect(digests.bit).not.toBe(expected);
   expect(digests.dims).not.toBe(expected);
+});
+
+test('on a plain-http page (no SubtleCrypto) models load without a digest, and outputDigest says why it cannot', async ({
+  baseURL,
+  setup,
+}) => {
+  test.skip(setup.isolated || setup.webgpuFlag, 'a check of the page, not of a backend: once is enough');
+  const port = new URL(baseURL!).port;
+  const browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: [...chromiumArgs, '--host-resolver-rules=MAP insecure.test 127.0.0.1'],
+  });
+  try {
+    const page = await browser.newPage();
+    await page.goto(`http://insecure.test:${port}/plain/test/pages/esm.html`);
+    await page.waitForFunction(() => window.webinfer !== undefined);
+    const outcome = await page.evaluate(async () => {
+      if (window.isSecureContext) return 'the page is a secure context';
+      const model = await window.webinfer.load('../models/out/mlp.onnx', { backend: 'wasm' });
+      const out = await model.predict({ features: { dtype: 'float32', dims: [1, 8], data: new Float32Array(8) } });
+      const digest = await window.webinfer.outputDigest(out).then(() => 'digested', window.harness.error);
+      return { provenance: model.provenance, digest };
+    });
+    expect(outcome).toMatchObject({ provenance: { engine: 'onnx', backend: 'wasm' } });
+    expect((outcome as { provenance: object }).provenance).not.toHaveProperty('modelSha256');
+    expect((outcome as { digest: { message: string } }).digest.message).toContain(
+      'outputDigest needs SubtleCrypto, which exists only in secure contexts',
+    );
+  } finally {
+    await browser.close();
+  }
 });

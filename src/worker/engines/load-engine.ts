@@ -21,7 +21,7 @@ import { fetchFile, modelFile, type FetchOptions } from '../delivery/fetch-file.
 import { modelReader } from './read-model.js';
 import { findEngine } from './registry.js';
 import { decideByProbe } from '../probe/choose-by-probe.js';
-import { digestOf } from '../probe/verdicts.js';
+import { sha256Hex, tensorsDigest } from '../../shared/digest.js';
 
 /** Where a load reports to the page; `onBackendChange` is heard for the model's whole life. */
 export interface LoadSinks {
@@ -58,37 +58,23 @@ function withTestAdapter(capabilities: Capabilities, softwareAsHardware: boolean
 
 /**
  * What a probe's verdict holds for: the model's bytes, the adapter, the runtime's version, the probe's
- * feeds and tolerance (and its test hook). A change to any is a new probe.
+ * feeds and tolerance (and its test hook). A change to any is a new probe. Undefined without SubtleCrypto.
  */
 async function probeKey(
   request: LoadRequest,
   capabilities: Capabilities,
   engine: Engine,
-  modelDigest: Promise<string> | undefined,
-): Promise<string> {
+  modelDigest: Promise<string | undefined> | undefined,
+): Promise<string | undefined> {
   const { feeds, tolerance, perturbWebgpu } = request.probe;
   const adapter = capabilities.webgpu.available ? capabilities.webgpu.description : 'none';
-  const feedsKey = feeds === undefined ? 'made-up' : await digestOf(feedBytes(feeds));
-  const model = (await modelDigest) ?? 'unread';
+  const feedsKey = feeds === undefined ? 'made-up' : await tensorsDigest(feeds);
+  const model = await modelDigest;
+  // Without a digest (no SubtleCrypto) verdicts cannot be told apart: none is read or stored.
+  if (model === undefined || feedsKey === undefined) return undefined;
   return [model, adapter, engine.runtime ?? request.engine, feedsKey, tolerance, perturbWebgpu ? 'perturbed' : ''].join(
     '|',
   );
-}
-
-/** Every feed's bytes, in name order, as one array to digest. */
-function feedBytes(feeds: NonNullable<LoadRequest['probe']['feeds']>): Uint8Array {
-  const names = Object.keys(feeds).sort();
-  const parts = names.map((name) => {
-    const { data } = feeds[name] as NonNullable<(typeof feeds)[string]>;
-    return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  });
-  const joined = new Uint8Array(parts.reduce((sum, part) => sum + part.byteLength, 0));
-  let at = 0;
-  for (const part of parts) {
-    joined.set(part, at);
-    at += part.byteLength;
-  }
-  return joined;
 }
 
 /** The sizes of the files a model is made of: what each loaded copy of it holds, about. */
@@ -142,7 +128,7 @@ export async function loadEngine(request: LoadRequest, sinks: LoadSinks, signal:
     // 'auto' chose WebGPU: check its answers and speed against WASM before trusting it.
     const probing =
       request.backend === 'auto' && request.probe.enabled && choice.backend === 'webgpu' && fallbacks.includes('wasm');
-    let modelDigest: Promise<string> | undefined;
+    let modelDigest: Promise<string | undefined> | undefined;
     const engineModule = await plugin.load();
     const numThreads = request.numThreads ?? (capabilities.threads ? Math.min(4, navigator.hardwareConcurrency) : 1);
     const runtimeFiles = plugin.runtimeFiles();
@@ -176,7 +162,7 @@ export async function loadEngine(request: LoadRequest, sinks: LoadSinks, signal:
       stallTimeoutMs,
       readModel: (use) =>
         readModel((bytes) => {
-          modelDigest ??= digestOf(bytes);
+          modelDigest ??= sha256Hex([bytes]);
           return use(sizes.note('model', bytes));
         }),
       fetchFile: async (url, onFileProgress, fresh) => {
@@ -212,8 +198,9 @@ export async function loadEngine(request: LoadRequest, sinks: LoadSinks, signal:
       startOn,
       sinks.onBackendChange,
     );
+    const modelSha256 = await modelDigest;
     const provenance = {
-      modelSha256: (await modelDigest) ?? 'unknown',
+      ...(modelSha256 !== undefined && { modelSha256 }),
       engine: request.engine,
       runtime: engine.runtime ?? request.engine,
       ...(choice.backend === 'webgpu' && capabilities.webgpu.available && { adapter: capabilities.webgpu.description }),

@@ -23,8 +23,11 @@ export interface ProbeContext {
   /** Starts the model on WASM. */
   startWasm(): Promise<Engine>;
   inputs: readonly TensorInfo[];
-  /** Names this model, adapter, runtime and probe (see verdicts.ts): a stored verdict under it is reused. */
-  key: string;
+  /**
+   * Names this model, adapter, runtime and probe (see verdicts.ts): a stored verdict under it is
+   * reused. Undefined where no digest could be made: the probe runs, and nothing is stored.
+   */
+  key: string | undefined;
   onProgress: ProgressSink;
 }
 
@@ -34,7 +37,7 @@ export interface ProbeContext {
  */
 export async function decideByProbe(context: ProbeContext): Promise<{ report: ProbeReport; wasm?: Engine }> {
   const { request, key } = context;
-  const stored = await storedVerdict(key);
+  const stored = key === undefined ? undefined : await storedVerdict(key);
   if (stored !== undefined) return { report: { ...stored, cached: true } };
   context.onProgress({ phase: 'probe' });
   let wasm: Engine;
@@ -55,6 +58,6 @@ export async function decideByProbe(context: ProbeContext): Promise<{ report: Pr
     feedsFrom: request.feeds === undefined ? 'made-up' : 'app',
     perturbWebgpu: request.perturbWebgpu,
   });
-  await storeVerdict(key, verdict);
+  if (key !== undefined) await storeVerdict(key, verdict);
   return { report: { ...verdict, cached: false }, wasm };
 }

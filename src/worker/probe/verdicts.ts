@@ -30,9 +30,3 @@ export async function storeVerdict(key: string, verdict: Omit<ProbeReport, 'cach
     // Storage is full or unavailable: the probe costs a few runs again next time, nothing more.
   }
 }
-
-/** SHA-256 of the model's bytes, hex. */
-export async function digestOf(bytes: Uint8Array): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
-  return Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('');
-}

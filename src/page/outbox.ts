@@ -3,17 +3,14 @@ import type { OutcomeSink, PredictCall, PredictOutcome, WorkerTiming } from '../
 import { absoluteNow } from '../shared/clock.js';
 import type { Tensors } from '../shared/types.js';
 
-/** A call's answer: its results, and, for a call that asked, when it left the page and the worker's timing. */
-export interface Answer {
-  results: Tensors[];
-  postedAt: number;
-  timing?: WorkerTiming;
-}
+/** Hears, for a call that asked for its timing, when its message left the page and what the worker measured. */
+export type OnTimed = (postedAt: number, timing: WorkerTiming) => void;
 
 interface Posted {
   call: PredictCall;
-  resolve(answer: Answer): void;
+  resolve(results: Tensors[]): void;
   reject(error: unknown): void;
+  onTimed: OnTimed | undefined;
   postedAt: number;
 }
 
@@ -29,7 +26,10 @@ export type SendCalls = (
 
 function settle(entry: Posted, outcome: PredictOutcome): void {
   if ('error' in outcome) entry.reject(fromWire(outcome.error));
-  else entry.resolve({ ...outcome, postedAt: entry.postedAt });
+  else {
+    if (outcome.timing !== undefined) entry.onTimed?.(entry.postedAt, outcome.timing);
+    entry.resolve(outcome.results);
+  }
 }
 
 /**
@@ -49,10 +49,10 @@ export class Outbox {
     this.#gather = gather;
   }
 
-  post(call: PredictCall, transfer: Iterable<ArrayBuffer>): Promise<Answer> {
+  post(call: PredictCall, transfer: Iterable<ArrayBuffer>, onTimed?: OnTimed): Promise<Tensors[]> {
     return new Promise((resolve, reject) => {
       if (this.#gather && this.#posted.length === 0) queueMicrotask(() => this.#flush());
-      this.#posted.push({ call, resolve, reject, postedAt: 0 });
+      this.#posted.push({ call, resolve, reject, onTimed, postedAt: 0 });
       this.#transfer.push(...transfer);
       if (!this.#gather) this.#flush();
     });

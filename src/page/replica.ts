@@ -2,7 +2,7 @@ import { transfer } from 'comlink';
 import { cancellable, type CallOptions, type CallTiming } from './cancellation.js';
 import { absoluteNow } from '../shared/clock.js';
 import type { ModelInfo, ModelStats, PredictCall, RowShapes, StreamSpec, WorkerTiming } from '../shared/protocol.js';
-import { Outbox } from './outbox.js';
+import { type OnTimed, Outbox } from './outbox.js';
 import { canMoveBuffers, moveBuffers, prepareTransfer } from '../shared/transfer.js';
 import type { Tensors } from '../shared/types.js';
 import { viaWorker, type WorkerClient } from './worker-client.js';
@@ -90,14 +90,7 @@ export class Replica {
     const posted: PredictCall = { callId, requests };
     if (timeoutMs !== undefined) posted.timeoutMs = timeoutMs;
     if (stream !== undefined) posted.stream = stream;
-    const { onTiming } = options;
-    if (onTiming !== undefined) posted.timing = true;
-    const calledAt = absoluteNow();
-    const answer = this.#outbox.post(posted, buffers);
-    const call = answer.then(({ results, postedAt, timing }) => {
-      if (onTiming !== undefined && timing !== undefined) onTiming(callTiming(calledAt, postedAt, timing));
-      return results;
-    });
+    const call = this.#outbox.post(posted, buffers, this.#onTimed(posted, options));
     let answered = false;
     const done = () => {
       if (!answered) this.rows -= rows;
@@ -110,6 +103,14 @@ export class Replica {
       else void client.host.cancel(info.id, callId).catch(() => undefined);
     };
     return cancellable(what, call, options, cancel);
+  }
+
+  /** For a caller with onTiming, asks the worker for the call's timing and hands the caller its parts. */
+  #onTimed(posted: PredictCall, { onTiming }: CallOptions): OnTimed | undefined {
+    if (onTiming === undefined) return undefined;
+    posted.timing = true;
+    const calledAt = absoluteNow();
+    return (postedAt, timing) => onTiming(callTiming(calledAt, postedAt, timing));
   }
 
   /** Starts a stream's state in this replica's worker (see HostApi.openStream). */

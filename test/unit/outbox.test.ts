@@ -28,7 +28,7 @@ describe('Outbox', () => {
     const outbox = new Outbox(worker.send, true);
     const results = await Promise.all([1, 2, 3].map((id) => outbox.post({ callId: id, requests: [feeds(id)] }, [])));
     expect(worker.messages).toEqual([[1, 2, 3]]);
-    expect(results.map((r) => r.results[0]?.x?.data[0])).toEqual([1, 2, 3]);
+    expect(results.map((r) => r[0]?.x?.data[0])).toEqual([1, 2, 3]);
   });
 
   it('sends calls of later tasks in later messages', async () => {
@@ -99,7 +99,7 @@ describe('Outbox', () => {
   it('takes the outcomes from the reply when the worker answers there rather than run by run', async () => {
     const outbox = new Outbox(async (calls) => calls.map((call) => ({ results: call.requests })), true);
     const results = await Promise.all([1, 2].map((id) => outbox.post({ callId: id, requests: [feeds(id)] }, [])));
-    expect(results.map((r) => r.results[0]?.x?.data[0])).toEqual([1, 2]);
+    expect(results.map((r) => r[0]?.x?.data[0])).toEqual([1, 2]);
   });
 
   it('rejects every call of a message the worker could not answer', async () => {

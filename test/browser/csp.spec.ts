@@ -1,16 +1,23 @@
+import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures.js';
+
+/** Opens the test page served with a strict CSP; the console's CSP complaints gather in the list returned. */
+async function openStrictCspPage(page: Page): Promise<string[]> {
+  const violations: string[] = [];
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+  });
+  await page.goto('/csp/test/pages/csp.html');
+  await page.waitForFunction(() => window.webinfer !== undefined);
+  return violations;
+}
 
 for (const workers of [1, 2]) {
   test(`under a strict CSP (no blob:, no unsafe-eval) a model on ${workers} worker(s) loads and runs, with no violation reported`, async ({
     page,
     sdk,
   }) => {
-    const violations: string[] = [];
-    page.on('console', (message) => {
-      if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
-    });
-    await page.goto('/csp/test/pages/csp.html');
-    await page.waitForFunction(() => window.webinfer !== undefined);
+    const violations = await openStrictCspPage(page);
     const result = await page.evaluate(
       async ({ backend, workers }) => {
         const policyViolations: string[] = [];
@@ -36,12 +43,7 @@ test("under a strict CSP an app's own worker connects and runs a task chaining t
   page,
   sdk,
 }) => {
-  const violations: string[] = [];
-  page.on('console', (message) => {
-    if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
-  });
-  await page.goto('/csp/test/pages/csp.html');
-  await page.waitForFunction(() => window.webinfer !== undefined);
+  const violations = await openStrictCspPage(page);
   const result = await page.evaluate(async (backend) => {
     const policyViolations: string[] = [];
     document.addEventListener('securitypolicyviolation', (event) =>

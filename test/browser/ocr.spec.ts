@@ -1,32 +1,25 @@
 // The demo is a real app: full OCR in a worker task. Drives the built demo (npm run build:demo)
 // through `vite preview`, on WASM and on forced WebGPU, and checks the text it reads.
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { preview, type PreviewServer } from 'vite';
 import { SAMPLE_LINES } from '../../demo/src/ocr/sample-text.js';
+import { demoBuilt, notBuilt, previewDemo } from './demo-preview.js';
 import { expect, test } from './fixtures.js';
 
-const demoConfig = fileURLToPath(new URL('../../demo/vite.config.ts', import.meta.url));
-const demoBuilt = existsSync(fileURLToPath(new URL('../../demo-dist/index.html', import.meta.url)));
-
-let server: PreviewServer | undefined;
+let demo: Awaited<ReturnType<typeof previewDemo>> | undefined;
 let origin = '';
 
 test.beforeAll(async ({ setup }) => {
-  test.skip(!demoBuilt, 'the demo is not built: run `npm run build:demo` (npm test does)');
+  test.skip(!demoBuilt, notBuilt);
   // The demo serves itself cross-origin isolated: the isolated WASM and forced WebGPU setups cover it.
   test.skip(
     !setup.isolated || (setup.backend === 'auto' && setup.webgpuFlag),
     'covered by wasm-isolated and webgpu-forced',
   );
-  server = await preview({ configFile: demoConfig, preview: { port: 0, strictPort: false }, logLevel: 'warn' });
-  const address = server.httpServer.address();
-  if (address === null || typeof address === 'string') throw new Error('vite preview did not listen on a port');
-  origin = `http://127.0.0.1:${address.port}`;
+  demo = await previewDemo();
+  origin = demo.origin;
 });
 
 test.afterAll(async () => {
-  await server?.close();
+  await demo?.close();
 });
 
 const readLines = (page: import('@playwright/test').Page) => page.locator('#ocr-lines li .text').allTextContents();

@@ -1,27 +1,20 @@
 // The demo as an offline PWA: one online visit, then it loads and predicts with the network off.
 // Drives the built demo (npm run build:demo) through `vite preview`, started here on a free port.
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
-import { preview, type PreviewServer } from 'vite';
 import { SAMPLE_LINES } from '../../demo/src/ocr/sample-text.js';
+import { demoBuilt, notBuilt, previewDemo } from './demo-preview.js';
 
-const demoConfig = fileURLToPath(new URL('../../demo/vite.config.ts', import.meta.url));
-const demoBuilt = existsSync(fileURLToPath(new URL('../../demo-dist/sw.js', import.meta.url)));
-
-let server: PreviewServer | undefined;
+let demo: Awaited<ReturnType<typeof previewDemo>> | undefined;
 let origin = '';
 
 test.beforeAll(async () => {
-  test.skip(!demoBuilt, 'the demo is not built: run `npm run build:demo` (npm test does)');
-  server = await preview({ configFile: demoConfig, preview: { port: 0, strictPort: false }, logLevel: 'warn' });
-  const address = server.httpServer.address();
-  if (address === null || typeof address === 'string') throw new Error('vite preview did not listen on a port');
-  origin = `http://127.0.0.1:${address.port}`;
+  test.skip(!demoBuilt, notBuilt);
+  demo = await previewDemo();
+  origin = demo.origin;
 });
 
 test.afterAll(async () => {
-  await server?.close();
+  await demo?.close();
 });
 
 test('after one online visit the demo reloads and reads text offline, from the service worker and the cache', async ({

@@ -1,6 +1,6 @@
 // The options of model.stream() and of a stream's results() and transform(), checked before anything is sent.
 import { InputError } from '../shared/errors.js';
-import { arrayTypes, elementCount, isSymbolic } from '../shared/dtypes.js';
+import { arrayTypes, concreteDims, elementCount } from '../shared/dtypes.js';
 import type { StreamSpec } from '../shared/protocol.js';
 import type { Tensor, TensorInfo, Tensors } from '../shared/types.js';
 import { didYouMean } from './did-you-mean.js';
@@ -56,7 +56,7 @@ export function checkIterationOptions(
 
 /** Zeros of the input's declared shape, each symbolic dim taken as 1. */
 function zerosOf(info: TensorInfo): Tensor {
-  const dims = info.shape.map((dim) => (isSymbolic(dim) ? 1 : (dim as number)));
+  const dims = concreteDims(info.shape);
   return { dtype: info.dtype, dims, data: new arrayTypes[info.dtype](elementCount(dims)) } as Tensor;
 }
 

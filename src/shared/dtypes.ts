@@ -41,6 +41,11 @@ export function isSymbolic(dim: Dim): boolean {
   return typeof dim === 'string' || dim < 0;
 }
 
+/** A declared shape with each symbolic dim taken as 1: the dims of a made-up tensor that fits it. */
+export function concreteDims(shape: readonly Dim[]): number[] {
+  return shape.map((dim) => (isSymbolic(dim) ? 1 : (dim as number)));
+}
+
 export function formatDims(dims: readonly Dim[]): string {
   return `[${dims.map((d) => (d === -1 ? '?' : String(d))).join(', ')}]`;
 }

@@ -3,6 +3,7 @@ import type { ProbeReport, ProbeRequest, RowShapes } from '../../shared/protocol
 import type { ProgressSink } from '../../shared/protocol.js';
 import type { TensorInfo, Tensors } from '../../shared/types.js';
 import { madeUpFeeds } from '../batching/probe-feeds.js';
+import { concreteDims } from '../../shared/dtypes.js';
 import type { Engine } from '../engines/engine.js';
 import { storedVerdict, storeVerdict } from './verdicts.js';
 import { probeWebGpu } from './webgpu-probe.js';
@@ -11,7 +12,7 @@ import { probeWebGpu } from './webgpu-probe.js';
 function probeShapes(inputs: readonly TensorInfo[]): RowShapes {
   const shapes: RowShapes = {};
   for (const { name, dtype, shape } of inputs) {
-    shapes[name] = { dtype, dims: shape.map((dim) => (typeof dim === 'number' && dim > 0 ? dim : 1)) };
+    shapes[name] = { dtype, dims: concreteDims(shape) };
   }
   return shapes;
 }

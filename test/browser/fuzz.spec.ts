@@ -1,5 +1,6 @@
 import { expect, test } from './fixtures.js';
 import { featuresFor, maxAbsDiff, mlp } from './reference.js';
+import { seeded } from '../seeded.mjs';
 
 // Ways to break a good feeds object for mlp.onnx (input 'features' float32 [batch, 8]); the page
 // builds each one, so they are real typed arrays, detached buffers and SharedArrayBuffers.
@@ -30,22 +31,10 @@ const mutations = [
   'tensor-null',
 ] as const;
 
-/** A small seeded PRNG (mulberry32): the same seed gives the same plan on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 type Step = { good: number[][] } | { bad: (typeof mutations)[number] };
 
 function plan(seed: number, bad: number, good: number): Step[] {
-  const next = random(seed);
+  const next = seeded(seed);
   const steps: Step[] = [];
   let goodLeft = good;
   let badLeft = bad;

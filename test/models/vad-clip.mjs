@@ -1,21 +1,10 @@
 // A deterministic 16 kHz clip for the Silero VAD stream specs: silence, voiced-like harmonic bursts
 // and seeded noise, the same samples wherever it is generated (Node for the reference, the page).
+import { seeded } from '../seeded.mjs';
 
 export const SAMPLE_RATE = 16_000;
 /** Silero VAD v5 takes 512 samples a call at 16 kHz. */
 export const CHUNK = 512;
-
-/** mulberry32: a small seeded generator, in [0, 1). */
-function seeded(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A vowel-like burst: a fundamental and its harmonics, swelling and fading. */
 function voiced(t, start, length, f0) {

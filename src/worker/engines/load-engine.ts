@@ -124,7 +124,9 @@ export async function loadEngine(request: LoadRequest, sinks: LoadSinks, signal:
     let choice = chooseFor(plugin, requested, capabilities, source);
     if (requested !== request.backend)
       choice = { ...choice, reason: choice.reason.replace(/, as requested$/, ', as deterministic: true asks') };
-    const fallbacks = request.deterministic ? [] : fallbacksAfter(choice.backend, plugin.backends);
+    // A deterministic model never moves to another backend.
+    const fallbacksOf = (backend: Backend) => (request.deterministic ? [] : fallbacksAfter(backend, plugin.backends));
+    const fallbacks = fallbacksOf(choice.backend);
     // 'auto' chose WebGPU: check its answers and speed against WASM before trusting it.
     const probing =
       request.backend === 'auto' && request.probe.enabled && choice.backend === 'webgpu' && fallbacks.includes('wasm');
@@ -191,13 +193,7 @@ export async function loadEngine(request: LoadRequest, sinks: LoadSinks, signal:
       await loser?.dispose();
       choice = { backend: probe.chose, reason: probe.reason };
     }
-    const served = withFallback(
-      engine,
-      choice.backend,
-      request.deterministic ? [] : fallbacksAfter(choice.backend, plugin.backends),
-      startOn,
-      sinks.onBackendChange,
-    );
+    const served = withFallback(engine, choice.backend, fallbacksOf(choice.backend), startOn, sinks.onBackendChange);
     const modelSha256 = await modelDigest;
     const provenance = {
       ...(modelSha256 !== undefined && { modelSha256 }),
